@@ -1,0 +1,11 @@
+//! JetStream: subject and stream names (the only place they are built), stream set-up, headers.
+
+mod connect;
+mod headers;
+mod streams;
+mod subjects;
+
+pub use connect::{NatsOptions, connect};
+pub use headers::*;
+pub use streams::{delete_streams, ensure_streams};
+pub use subjects::Subjects;

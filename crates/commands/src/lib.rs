@@ -1,0 +1,13 @@
+//! The command-handler role: commands from JetStream, decisions appended to the log,
+//! outcomes to `<ns>.result.<command_id>` and `command_results`.
+
+mod execute;
+mod handler;
+mod intake;
+mod ordering;
+mod outcome;
+mod schema_check;
+
+pub use handler::{HandlerConfig, HandlerContext, run};
+pub use intake::{Intake, decode};
+pub use schema_check::SchemaCheck;

@@ -1,0 +1,83 @@
+//! `foresight bench …`: measurements against the local services, each in a namespace of its
+//! own that is removed afterwards, printed as tables.
+
+mod append;
+mod commands;
+mod relay;
+mod table;
+mod workload;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_nats::jetstream;
+use bus::Subjects;
+use clap::{Args, ValueEnum};
+use domain::Namespace;
+
+use crate::config::Config;
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bench {
+    /// Appended events/s against a plain INSERT loop, 1 and 8 writers, batches of 1 and 100.
+    Append,
+    /// Commands/s through the whole path, latency at a fixed rate, and the relay.
+    Commands,
+    /// The relay alone: events/s from the log to JetStream acks.
+    Relay,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchOptions {
+    /// Seconds per measured configuration.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
+    /// Commands sent at full speed.
+    #[arg(long, default_value_t = 20_000)]
+    pub commands: usize,
+    /// The fixed rate for the latency measurement, in commands/s.
+    #[arg(long, default_value_t = 500)]
+    pub rate: u64,
+    /// Events in the log the relay catches up on.
+    #[arg(long, default_value_t = 200_000)]
+    pub relay_events: usize,
+    /// Keep the benchmark's namespace instead of removing it.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow::Result<()> {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let namespace = Namespace::new(&format!("bench_{secs}_{:06x}", rand::random::<u32>() & 0xff_ffff))
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let config = config.with_namespace(namespace);
+    println!("namespace {} (removed afterwards unless --keep)", config.namespace);
+    let result = match what {
+        Bench::Append => append::run(&config, &options).await,
+        Bench::Commands => async {
+            commands::run(&config, &options).await?;
+            relay::run(&config, &options).await
+        }
+        .await,
+        Bench::Relay => relay::run(&config, &options).await,
+    };
+    if !options.keep {
+        remove_namespace(&config).await?;
+    }
+    result
+}
+
+async fn remove_namespace(config: &Config) -> anyhow::Result<()> {
+    let pool = sqlx::PgPool::connect(&config.database_url).await?;
+    store::drop_namespace(&pool, &config.namespace).await?;
+    let nats = bus::connect(&config.nats_options("bench")).await?;
+    bus::delete_streams(&jetstream::new(nats), &Subjects::new(&config.namespace)).await
+}
+
+/// The value at quantile `q` (0..=1) of `sorted`.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}

@@ -1,0 +1,80 @@
+//! Flags and subcommands; every flag also reads its `FORESIGHT_*` variable.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(name = "foresight", version, about = "Event-sourced project management that predicts.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// PostgreSQL, where the log and every projection live.
+    #[arg(long, global = true, env = "FORESIGHT_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    pub database_url: String,
+    /// NATS with JetStream.
+    #[arg(long, global = true, env = "FORESIGHT_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    pub nats_url: String,
+    /// Schema, subject prefix and stream-name prefix of this deployment.
+    #[arg(long, global = true, env = "FORESIGHT_NAMESPACE", default_value = "foresight")]
+    pub namespace: String,
+    /// Where `/healthz`, `/readyz` and `/metrics` are served.
+    #[arg(long, global = true, env = "FORESIGHT_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: String,
+    /// Log lines as JSON instead of text.
+    #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
+    pub log_json: bool,
+}
+
+impl GlobalArgs {
+    pub fn log_format(&self) -> telemetry::LogFormat {
+        if self.log_json { telemetry::LogFormat::Json } else { telemetry::LogFormat::Text }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Every role in one process; creates the schema and the streams.
+    Up,
+    /// One role.
+    Run {
+        #[arg(value_enum)]
+        role: Role,
+    },
+    /// Publish a command and print its outcome.
+    Send(crate::send::SendArgs),
+    /// Print the log in commit order, or follow it.
+    Events(crate::events::EventsArgs),
+    /// Measure, against the local services, and print a table.
+    Bench {
+        #[arg(value_enum)]
+        what: crate::bench::Bench,
+        #[command(flatten)]
+        options: crate::bench::BenchOptions,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Commands,
+    Relay,
+}
+
+pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::from_args(&cli.global)?;
+    match cli.command {
+        Command::Up => crate::roles::up(&config).await.map(|_| ExitCode::SUCCESS),
+        Command::Run { role } => crate::roles::run_one(&config, role).await.map(|_| ExitCode::SUCCESS),
+        Command::Send(args) => crate::send::send(&config, args).await,
+        Command::Events(args) => crate::events::events(&config, args).await.map(|_| ExitCode::SUCCESS),
+        Command::Bench { what, options } => crate::bench::run(&config, what, options).await.map(|_| ExitCode::SUCCESS),
+    }
+}

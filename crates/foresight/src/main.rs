@@ -1,0 +1,25 @@
+//! The `foresight` binary: flags in, one subcommand run.
+
+mod bench;
+mod cli;
+mod config;
+mod events;
+mod roles;
+mod send;
+mod shutdown;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    telemetry::init_logging(cli.global.log_format(), "info,sqlx=warn,async_nats=warn");
+    match cli::dispatch(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "foresight failed");
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Starting roles: `up` runs every one in this process, `run <role>` just one.
+
+use anyhow::Context;
+use async_nats::jetstream;
+use bus::Subjects;
+use futures::future::{select_all, try_join_all};
+use telemetry::{Metrics, Readiness};
+use tokio::net::TcpListener;
+
+use crate::cli::Role;
+use crate::config::Config;
+use crate::shutdown::Shutdown;
+
+/// Every role built so far, in one process.
+pub async fn up(config: &Config) -> anyhow::Result<()> {
+    start(config, &[Role::Commands, Role::Relay]).await
+}
+
+pub async fn run_one(config: &Config, role: Role) -> anyhow::Result<()> {
+    start(config, &[role]).await
+}
+
+/// Connections and streams every role needs.
+pub struct Services {
+    pub pool: sqlx::PgPool,
+    pub nats: async_nats::Client,
+    pub subjects: Subjects,
+    pub notifier: store::Notifier,
+}
+
+pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
+    let pool = store::connect(&config.connect_options(role)).await?;
+    let nats = bus::connect(&config.nats_options(role)).await?;
+    let subjects = Subjects::new(&config.namespace);
+    bus::ensure_streams(&jetstream::new(nats.clone()), &subjects).await?;
+    let notifier = store::Notifier::spawn(pool.clone(), &config.namespace);
+    Ok(Services { pool, nats, subjects, notifier })
+}
+
+async fn start(config: &Config, roles: &[Role]) -> anyhow::Result<()> {
+    let shutdown = Shutdown::from_signals();
+    let metrics = Metrics::new();
+    let readiness = Readiness::default();
+    let services = connect(config, "up").await?;
+
+    let listener = TcpListener::bind(config.http_addr)
+        .await
+        .with_context(|| format!("binding {}", config.http_addr))?;
+    tracing::info!(addr = %config.http_addr, namespace = %config.namespace, ?roles, "foresight is starting");
+    let ops = tokio::spawn(telemetry::serve(
+        listener,
+        telemetry::ops_router(metrics.clone(), readiness.clone()),
+        shutdown.clone().wait(),
+    ));
+
+    let mut running = Vec::new();
+    for role in roles {
+        let stop = shutdown.clone().wait();
+        running.push(match role {
+            Role::Commands => tokio::spawn(commands::run(
+                commands::HandlerContext {
+                    pool: services.pool.clone(),
+                    nats: services.nats.clone(),
+                    subjects: services.subjects.clone(),
+                    metrics: metrics.commands.clone(),
+                    notifier: services.notifier.clone(),
+                    config: commands::HandlerConfig::default(),
+                },
+                stop,
+            )),
+            Role::Relay => tokio::spawn(relay::run(
+                relay::RelayContext {
+                    connect: config.connect_options("relay"),
+                    pool: services.pool.clone(),
+                    nats: services.nats.clone(),
+                    subjects: services.subjects.clone(),
+                    metrics: metrics.relay.clone(),
+                    config: relay::RelayConfig::default(),
+                },
+                stop,
+            )),
+        });
+    }
+    readiness.set_ready();
+    // A role that fails takes the process down, so that its supervisor restarts all of it.
+    let (first, _, rest) = select_all(running).await;
+    first.context("a role panicked")??;
+    for result in try_join_all(rest).await.context("a role panicked")? {
+        result?;
+    }
+    ops.await.context("the HTTP server panicked")??;
+    tracing::info!("foresight stopped");
+    Ok(())
+}

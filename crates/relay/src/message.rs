@@ -1,0 +1,25 @@
+//! An event as a JetStream message: subject, headers (with `Nats-Msg-Id`), JSON body.
+
+use async_nats::HeaderMap;
+use bus::Subjects;
+use store::RecordedEvent;
+use uuid::Uuid;
+
+pub fn event_message(subjects: &Subjects, event: &RecordedEvent) -> (String, HeaderMap, bytes::Bytes) {
+    let project_id = event
+        .metadata
+        .get("project_id")
+        .and_then(|p| p.as_str())
+        .and_then(|p| Uuid::parse_str(p).ok());
+    let subject = subjects.event(project_id, &event.event_type);
+    let mut headers = HeaderMap::new();
+    // JetStream drops a message whose id it saw within the duplicate window.
+    headers.insert(async_nats::header::NATS_MESSAGE_ID, event.event_id.to_string().as_str());
+    headers.insert(bus::POSITION_HEADER, event.global_position.to_string().as_str());
+    headers.insert(bus::TRANSACTION_HEADER, event.transaction_id.to_string().as_str());
+    headers.insert(bus::STREAM_HEADER, event.stream_id.as_str());
+    headers.insert(bus::VERSION_HEADER, event.stream_version.to_string().as_str());
+    headers.insert(bus::TYPE_HEADER, event.event_type.as_str());
+    let body = serde_json::to_vec(event).unwrap_or_default();
+    (subject, headers, body.into())
+}

@@ -1,0 +1,134 @@
+//! The relay loop: hold the lock, read after the checkpoint, publish, await the acks, move
+//! the checkpoint. Any failure drops the connection (and with it the lock) and starts over
+//! from the checkpoint; JetStream drops what was published twice.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use async_nats::jetstream;
+use bus::Subjects;
+use futures::FutureExt;
+use sqlx::postgres::PgListener;
+use sqlx::{Connection, PgConnection, PgPool};
+use store::ConnectOptions;
+
+use crate::event_message;
+
+/// The relay's name in `checkpoints`.
+const CHECKPOINT: &str = "relay";
+
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    pub batch_size: i64,
+    /// The backstop when no NOTIFY arrives.
+    pub poll_interval: Duration,
+    /// How often a standby relay tries the lock.
+    pub lock_retry: Duration,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self { batch_size: 2000, poll_interval: Duration::from_secs(1), lock_retry: Duration::from_millis(500) }
+    }
+}
+
+pub struct RelayContext {
+    pub connect: ConnectOptions,
+    /// For LISTEN and head reads; the lock and the reads use a connection of their own.
+    pub pool: PgPool,
+    pub nats: async_nats::Client,
+    pub subjects: Subjects,
+    pub metrics: telemetry::RelayMetrics,
+    pub config: RelayConfig,
+}
+
+/// Relays until `shutdown` completes; the batch in hand is finished first.
+pub async fn run(ctx: RelayContext, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let js = jetstream::new(ctx.nats.clone());
+    tokio::pin!(shutdown);
+    loop {
+        match relay_while_holding_lock(&ctx, &js, &mut shutdown).await {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                ctx.metrics.active.set(0);
+                ctx.metrics.errors.with_label_values(&["relay"]).inc();
+                tracing::warn!(error = %format!("{error:#}"), "relay interrupted; starting over from the checkpoint");
+                tokio::select! {
+                    _ = &mut shutdown => return Ok(()),
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
+
+async fn relay_while_holding_lock(
+    ctx: &RelayContext,
+    js: &jetstream::Context,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect_with(&ctx.connect.pg_options()?).await.context("connecting the relay")?;
+    let lock_name = format!("{}.relay", ctx.subjects.namespace());
+    loop {
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
+            .bind(&lock_name)
+            .fetch_one(&mut conn)
+            .await?;
+        if locked {
+            break;
+        }
+        tokio::select! {
+            _ = &mut *shutdown => return Ok(()),
+            _ = tokio::time::sleep(ctx.config.lock_retry) => {}
+        }
+    }
+    ctx.metrics.active.set(1);
+    tracing::info!(namespace = %ctx.subjects.namespace(), "relay holds the lock");
+
+    let mut listener = PgListener::connect_with(&ctx.pool).await.context("listening for the log")?;
+    listener.listen(&store::notify_channel(ctx.subjects.namespace())).await?;
+    // After (re)connecting, the log is re-read from the checkpoint: NOTIFY is only a hint.
+    let mut checkpoint = store::load_checkpoint(&mut conn, CHECKPOINT).await?;
+    loop {
+        if (&mut *shutdown).now_or_never().is_some() {
+            return Ok(());
+        }
+        let batch = store::read_after(&mut conn, checkpoint, ctx.config.batch_size).await?;
+        if let Some(last) = batch.last() {
+            let started = Instant::now();
+            publish(ctx, js, &batch).await?;
+            store::save_checkpoint(&mut conn, CHECKPOINT, last.position()).await?;
+            checkpoint = last.position();
+            ctx.metrics.published.inc_by(batch.len() as u64);
+            ctx.metrics.position.set(last.global_position);
+            ctx.metrics.batch_duration.observe(started.elapsed().as_secs_f64());
+            continue;
+        }
+        ctx.metrics.head.set(store::head_position(&ctx.pool).await?);
+        // Committed events held back by an older open transaction: look again soon.
+        let wait = if store::has_events_after(&mut conn, checkpoint).await? {
+            Duration::from_millis(5)
+        } else {
+            ctx.config.poll_interval
+        };
+        tokio::select! {
+            _ = &mut *shutdown => return Ok(()),
+            notification = listener.recv() => { notification.context("listening for the log")?; }
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+async fn publish(ctx: &RelayContext, js: &jetstream::Context, batch: &[store::RecordedEvent]) -> anyhow::Result<()> {
+    let mut acks = Vec::with_capacity(batch.len());
+    for event in batch {
+        let (subject, headers, body) = event_message(&ctx.subjects, event);
+        // Sent back to back; the acks are awaited together below.
+        acks.push(js.publish_with_headers(subject, headers, body).await.context("publishing an event")?);
+    }
+    for ack in acks {
+        ack.await.context("awaiting a publish ack")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Pools whose `search_path` is the namespace, and the namespace's schema itself.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use domain::Namespace;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+
+/// How to reach PostgreSQL for one namespace.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub database_url: String,
+    pub namespace: Namespace,
+    pub max_connections: u32,
+    pub application_name: String,
+}
+
+impl ConnectOptions {
+    pub fn new(database_url: &str, namespace: &Namespace) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            namespace: namespace.clone(),
+            max_connections: 10,
+            application_name: format!("foresight-{namespace}"),
+        }
+    }
+
+    pub fn pg_options(&self) -> anyhow::Result<PgConnectOptions> {
+        let options = PgConnectOptions::from_str(&self.database_url)
+            .with_context(|| "parsing the database URL")?
+            .application_name(&self.application_name)
+            .options([
+                ("search_path", self.namespace.as_str()),
+                // An idle transaction that holds an id stalls every commit-order reader.
+                ("idle_in_transaction_session_timeout", "30s"),
+            ]);
+        Ok(options)
+    }
+}
+
+/// Connects a pool for the namespace and applies the log's migrations.
+pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options.pg_options()?)
+        .await
+        .with_context(|| format!("connecting to PostgreSQL for namespace {}", options.namespace))?;
+    crate::migrate(&pool, &options.namespace).await?;
+    Ok(pool)
+}
+
+/// Removes a namespace's schema and everything in it. For tests and tear-down only.
+pub async fn drop_namespace(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {
+    // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
+    let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", namespace.as_str());
+    pool.execute(sql.as_str()).await.context("dropping the namespace schema")?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The event log in PostgreSQL: migrations, append, commit-order reads, checkpoints, command results.
+//!
+//! The namespace reaches PostgreSQL only as the pool's `search_path`; every query here uses
+//! unqualified table names.
+
+mod append;
+mod checkpoint;
+mod command_results;
+mod connect;
+mod event;
+mod migrate;
+mod notify;
+mod position;
+mod read;
+mod rejected_messages;
+
+pub use append::{AppendError, AppendRequest, Appended, CommandRecord, NewEvent, StreamAppend, append};
+pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use command_results::{find_outcome, record_rejection};
+pub use connect::{ConnectOptions, connect, drop_namespace};
+pub use event::RecordedEvent;
+pub use migrate::migrate;
+pub use notify::{Notifier, notify_channel};
+pub use position::Position;
+pub use read::{
+    has_events_after, head_position, oldest_transaction_age_seconds, read_after, read_stream, read_streams,
+    stream_versions,
+};
+pub use rejected_messages::record_rejected_message;

@@ -1,0 +1,76 @@
+//! Reads: by stream, and the whole log in commit order.
+
+use sqlx::{PgExecutor, PgPool};
+
+use crate::{Position, RecordedEvent};
+
+const COLUMNS: &str = "global_position, transaction_id::text::bigint AS transaction_id, stream_id, stream_version, \
+     event_id, event_type, schema_version, payload, metadata, occurred_at, recorded_at";
+
+/// Up to `limit` events after `after`, in commit order, never one that a later read could
+/// find before it. This is the only commit-order read in Foresight.
+pub async fn read_after<'c, E: PgExecutor<'c>>(
+    executor: E,
+    after: Position,
+    limit: i64,
+) -> sqlx::Result<Vec<RecordedEvent>> {
+    sqlx::query_as(include_str!("sql/read_commit_order.sql"))
+        .bind(after.transaction_id.to_string())
+        .bind(after.global_position)
+        .bind(limit)
+        .fetch_all(executor)
+        .await
+}
+
+/// One stream's events in version order.
+pub async fn read_stream<'c, E: PgExecutor<'c>>(executor: E, stream_id: &str) -> sqlx::Result<Vec<RecordedEvent>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version");
+    sqlx::query_as(&sql).bind(stream_id).fetch_all(executor).await
+}
+
+/// Several streams' events at once, grouped by stream, each in version order.
+pub async fn read_streams<'c, E: PgExecutor<'c>>(
+    executor: E,
+    stream_ids: &[String],
+) -> sqlx::Result<Vec<RecordedEvent>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version");
+    sqlx::query_as(&sql).bind(stream_ids).fetch_all(executor).await
+}
+
+/// The current version of each stream that exists among `stream_ids`.
+pub async fn stream_versions<'c, E: PgExecutor<'c>>(
+    executor: E,
+    stream_ids: &[String],
+) -> sqlx::Result<Vec<(String, i32)>> {
+    sqlx::query_as("SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY($1) GROUP BY stream_id")
+        .bind(stream_ids)
+        .fetch_all(executor)
+        .await
+}
+
+/// The highest global position handed out and committed so far (0 for an empty log).
+pub async fn head_position(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT coalesce(max(global_position), 0) FROM events").fetch_one(pool).await
+}
+
+/// Age in seconds of the oldest transaction on the cluster that holds a transaction id:
+/// it is what holds every commit-order reader back.
+pub async fn oldest_transaction_age_seconds(pool: &PgPool) -> sqlx::Result<f64> {
+    sqlx::query_scalar(
+        "SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::float8 \
+         FROM pg_stat_activity WHERE backend_xid IS NOT NULL",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Whether any event lies after `after`, readable yet or still behind an open transaction.
+pub async fn has_events_after<'c, E: PgExecutor<'c>>(executor: E, after: Position) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2))",
+    )
+    .bind(after.transaction_id.to_string())
+    .bind(after.global_position)
+    .fetch_one(executor)
+    .await
+}

@@ -1,0 +1,9 @@
+//! Tracing set-up, the Prometheus registry and every metric name.
+
+mod logging;
+mod metrics;
+mod ops;
+
+pub use logging::{LogFormat, init_logging};
+pub use metrics::{CommandMetrics, Metrics, RelayMetrics};
+pub use ops::{Readiness, ops_router, serve};

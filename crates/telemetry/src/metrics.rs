@@ -1,0 +1,140 @@
+//! Every metric Foresight exports, named once, registered in one registry per process.
+
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+};
+
+/// The registry and the metric families of every role in this process.
+#[derive(Clone)]
+pub struct Metrics {
+    pub registry: Registry,
+    pub commands: CommandMetrics,
+    pub relay: RelayMetrics,
+}
+
+#[derive(Clone)]
+pub struct CommandMetrics {
+    /// Commands handled, by type and outcome (`accepted`, `rejected`, `duplicate`).
+    pub handled: IntCounterVec,
+    /// Rejections by code.
+    pub rejections: IntCounterVec,
+    /// Messages that could not be answered by command id, by error code.
+    pub rejected_messages: IntCounterVec,
+    /// From receipt to outcome.
+    pub duration: HistogramVec,
+    /// Events appended, by category.
+    pub events_appended: IntCounterVec,
+    /// Infrastructure failures retried with back-off.
+    pub retries: IntCounter,
+}
+
+#[derive(Clone)]
+pub struct RelayMetrics {
+    /// The global position of the last event published and acknowledged.
+    pub position: IntGauge,
+    /// The log's head position as last seen by the relay.
+    pub head: IntGauge,
+    pub published: IntCounter,
+    pub batch_duration: Histogram,
+    pub errors: IntCounterVec,
+    /// 1 while this process holds the relay lock.
+    pub active: IntGauge,
+}
+
+const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let commands = CommandMetrics {
+            handled: counter_vec(&registry, "foresight_commands_total", "Commands handled, by type and outcome.", &["type", "outcome"]),
+            rejections: counter_vec(&registry, "foresight_command_rejections_total", "Commands rejected, by code.", &["code"]),
+            rejected_messages: counter_vec(
+                &registry,
+                "foresight_rejected_messages_total",
+                "Command messages that could not be answered by id (kept in rejected_messages).",
+                &["code"],
+            ),
+            duration: histogram_vec(&registry, "foresight_command_duration_seconds", "From receipt to outcome.", &["type"]),
+            events_appended: counter_vec(&registry, "foresight_events_appended_total", "Events appended, by category.", &["category"]),
+            retries: counter(&registry, "foresight_command_retries_total", "Infrastructure failures retried with back-off."),
+        };
+        let relay = RelayMetrics {
+            position: gauge(&registry, "foresight_relay_position", "Global position of the last event the relay published."),
+            head: gauge(&registry, "foresight_log_head_position", "Highest global position in the log."),
+            published: counter(&registry, "foresight_relay_published_total", "Events published by the relay."),
+            batch_duration: histogram(&registry, "foresight_relay_batch_duration_seconds", "Time to publish one batch and get its acks."),
+            errors: counter_vec(&registry, "foresight_relay_errors_total", "Relay errors, by kind.", &["kind"]),
+            active: gauge(&registry, "foresight_relay_active", "1 while this process holds the relay lock."),
+        };
+        #[cfg(target_os = "linux")]
+        let _ = registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()));
+        Self { registry, commands, relay }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let encoder = prometheus::TextEncoder::new();
+        encoder.encode_to_string(&self.registry.gather()).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// Registration only fails for a duplicate or malformed name, which the tests of this module catch.
+fn register<C: prometheus::core::Collector + Clone + 'static>(registry: &Registry, collector: C) -> C {
+    registry.register(Box::new(collector.clone())).expect("metric names are unique and valid");
+    collector
+}
+
+fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
+    register(registry, IntCounter::new(name, help).expect("valid metric"))
+}
+
+fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    register(registry, IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric"))
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    register(registry, IntGauge::new(name, help).expect("valid metric"))
+}
+
+fn histogram(registry: &Registry, name: &str, help: &str) -> Histogram {
+    let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
+    register(registry, Histogram::with_opts(opts).expect("valid metric"))
+}
+
+fn histogram_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> HistogramVec {
+    let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
+    register(registry, HistogramVec::new(opts, labels).expect("valid metric"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_follows_the_naming_practice() {
+        let metrics = Metrics::new();
+        metrics.commands.handled.with_label_values(&["task.start", "accepted"]).inc();
+        metrics.commands.duration.with_label_values(&["task.start"]).observe(0.01);
+        metrics.commands.rejections.with_label_values(&["not_found"]).inc();
+        metrics.commands.rejected_messages.with_label_values(&["invalid_json"]).inc();
+        metrics.commands.events_appended.with_label_values(&["task"]).inc();
+        metrics.relay.errors.with_label_values(&["publish"]).inc();
+        let families = metrics.registry.gather();
+        assert!(families.len() >= 12, "families: {}", families.len());
+        for family in families {
+            let name = family.name();
+            assert!(name.starts_with("foresight_") || name.starts_with("process_"), "{name}");
+            if family.get_field_type() == prometheus::proto::MetricType::COUNTER {
+                assert!(name.ends_with("_total"), "counter {name} must end in _total");
+            }
+        }
+        assert!(metrics.render().contains("foresight_commands_total{outcome=\"accepted\",type=\"task.start\"} 1"));
+    }
+}
