@@ -138,12 +138,17 @@ impl CommandType {
 
     /// The aggregate, i.e. the target stream's category: the first token of the type.
     pub fn category(&self) -> &'static str {
-        self.as_str().split_once('.').map_or("", |(category, _)| category)
+        self.as_str()
+            .split_once('.')
+            .map_or("", |(category, _)| category)
     }
 
     /// Whether the command creates its target (and so must not find it existing).
     pub fn creates(&self) -> bool {
-        matches!(self, CommandType::MemberRegister | CommandType::ProjectCreate | CommandType::TaskCreate)
+        matches!(
+            self,
+            CommandType::MemberRegister | CommandType::ProjectCreate | CommandType::TaskCreate
+        )
     }
 }
 

@@ -10,7 +10,11 @@ use crate::{member, project, task};
 ///
 /// `current` is the target stream's state (`None` when it has no events); `refs` holds the
 /// states of the streams [`Command::references`] named, as far as they exist.
-pub fn decide(command: &Command, current: Option<&State>, refs: &References) -> Result<Vec<Event>, Rejection> {
+pub fn decide(
+    command: &Command,
+    current: Option<&State>,
+    refs: &References,
+) -> Result<Vec<Event>, Rejection> {
     command.validate()?;
     let target = command.target();
     // A state of another aggregate cannot be the target's: it only arrives through a handler bug,
@@ -42,9 +46,15 @@ fn target_name(command: &Command) -> String {
 }
 
 pub(crate) fn not_found_target(command: &Command) -> Rejection {
-    Rejection::not_found(&target_field(command), format!("{} does not exist", target_name(command)))
+    Rejection::not_found(
+        &target_field(command),
+        format!("{} does not exist", target_name(command)),
+    )
 }
 
 fn already_exists_target(command: &Command) -> Rejection {
-    Rejection::already_exists(&target_field(command), format!("{} already exists", target_name(command)))
+    Rejection::already_exists(
+        &target_field(command),
+        format!("{} already exists", target_name(command)),
+    )
 }

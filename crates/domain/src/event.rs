@@ -57,6 +57,9 @@ macro_rules! events {
         }
 
         /// A fact recorded on a stream. Business time (`occurred_at`) travels beside it, not in it.
+        ///
+        /// Unlike command payloads, event payloads accept unknown fields: during a rolling
+        /// upgrade an older reader must still read events that gained an optional field.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Event {
             $($variant($payload),)*
@@ -136,7 +139,9 @@ impl EventType {
 
     /// The aggregate, i.e. the stream category: the first token of the type.
     pub fn category(&self) -> &'static str {
-        self.as_str().split_once('.').map_or("", |(category, _)| category)
+        self.as_str()
+            .split_once('.')
+            .map_or("", |(category, _)| category)
     }
 
     pub fn schema_version(&self) -> i16 {

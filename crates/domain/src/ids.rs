@@ -81,7 +81,9 @@ impl StreamId {
 
     /// The aggregate's id (the part after the category).
     pub fn uuid(&self) -> Option<Uuid> {
-        self.0.split_once('-').and_then(|(_, id)| Uuid::parse_str(id).ok())
+        self.0
+            .split_once('-')
+            .and_then(|(_, id)| Uuid::parse_str(id).ok())
     }
 
     pub fn parse(s: &str) -> Option<StreamId> {
@@ -128,7 +130,10 @@ mod tests {
             assert_eq!(stream.uuid(), Some(id));
         }
         assert_eq!(StreamId::task(TaskId(id)).category(), "task");
-        assert_eq!(StreamId::project(ProjectId(id)).as_str(), format!("project-{id}"));
+        assert_eq!(
+            StreamId::project(ProjectId(id)).as_str(),
+            format!("project-{id}")
+        );
     }
 
     #[test]
@@ -153,7 +158,8 @@ mod tests {
         let json = serde_json::to_value(TaskId(id)).unwrap();
         assert_eq!(json, serde_json::Value::String(id.to_string()));
         assert_eq!(TaskId(id).to_string(), id.to_string());
-        let stream: StreamId = serde_json::from_value(serde_json::json!(format!("member-{id}"))).unwrap();
+        let stream: StreamId =
+            serde_json::from_value(serde_json::json!(format!("member-{id}"))).unwrap();
         assert_eq!(stream, StreamId::member(MemberId(id)));
     }
 }

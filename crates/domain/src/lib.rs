@@ -9,10 +9,10 @@ mod member;
 mod namespace;
 mod project;
 mod rejection;
-mod schema;
-mod schema_examples;
 #[cfg(test)]
 mod scenario;
+mod schema;
+mod schema_examples;
 mod state;
 mod task;
 
@@ -35,6 +35,9 @@ pub use member::MemberState;
 pub use namespace::{InvalidNamespace, Namespace};
 pub use project::{Milestone, ProjectState, ProjectStatus};
 pub use rejection::{Rejection, RejectionCode};
-pub use schema::{command_example, command_schema, command_schema_file, event_example, event_schema, event_schema_file};
+pub use schema::{
+    command_example, command_schema, command_schema_file, event_example, event_schema,
+    event_schema_file,
+};
 pub use state::{References, State, evolve, fold, reachable};
 pub use task::{Move, TaskState, TaskStatus, next_status};

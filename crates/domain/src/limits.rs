@@ -29,7 +29,10 @@ fn char_count(value: &str) -> u32 {
 /// A required text: not blank, at most `max` characters (counted as JSON Schema counts them).
 pub(crate) fn required_text(field: &str, value: &str, max: u32) -> Result<(), Rejection> {
     if value.trim().is_empty() {
-        return Err(Rejection::invalid(field, format!("{field} must not be blank")));
+        return Err(Rejection::invalid(
+            field,
+            format!("{field} must not be blank"),
+        ));
     }
     optional_text(field, Some(value), max)
 }
@@ -47,12 +50,17 @@ pub(crate) fn optional_text(field: &str, value: Option<&str>, max: u32) -> Resul
 /// A list of short tags (labels, skills): each not blank and short, and not too many.
 pub(crate) fn tags(field: &str, values: &[String]) -> Result<(), Rejection> {
     count(field, values.len(), MAX_TAGS)?;
-    values.iter().try_for_each(|tag| required_text(field, tag, MAX_TAG_CHARS))
+    values
+        .iter()
+        .try_for_each(|tag| required_text(field, tag, MAX_TAG_CHARS))
 }
 
 pub(crate) fn count(field: &str, len: usize, max: u32) -> Result<(), Rejection> {
     if u32::try_from(len).map_or(true, |len| len > max) {
-        return Err(Rejection::invalid(field, format!("{field} must have at most {max} items")));
+        return Err(Rejection::invalid(
+            field,
+            format!("{field} must have at most {max} items"),
+        ));
     }
     Ok(())
 }

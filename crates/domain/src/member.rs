@@ -3,9 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::command::{Command, RegisterMember};
-use crate::event::{
-    Event, MemberCapacityChanged, MemberRegistered, MemberTimeOffAdded,
-};
+use crate::event::{Event, MemberCapacityChanged, MemberRegistered, MemberTimeOffAdded};
 use crate::ids::MemberId;
 use crate::rejection::Rejection;
 

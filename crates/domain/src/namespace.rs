@@ -89,7 +89,11 @@ mod tests {
             "forésight",
             &"a".repeat(41),
         ] {
-            assert_eq!(Namespace::new(bad), Err(InvalidNamespace(bad.to_owned())), "{bad}");
+            assert_eq!(
+                Namespace::new(bad),
+                Err(InvalidNamespace(bad.to_owned())),
+                "{bad}"
+            );
         }
     }
 }

@@ -14,18 +14,22 @@ pub(crate) use self::decide::{create, decide};
 use crate::event::{Event, ProjectCreated};
 use crate::ids::{MemberId, MilestoneId, ProjectId};
 
+/// A project's status; a `closed` project takes no new tasks, milestones or members until it
+/// is made active (or on hold) again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectStatus {
     Active,
     OnHold,
-    /// Takes no new tasks, milestones or members until it is made active again.
     Closed,
 }
 
 impl ProjectStatus {
-    pub const ALL: [ProjectStatus; 3] =
-        [ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Closed];
+    pub const ALL: [ProjectStatus; 3] = [
+        ProjectStatus::Active,
+        ProjectStatus::OnHold,
+        ProjectStatus::Closed,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -80,11 +84,13 @@ impl ProjectState {
         match event {
             Event::ProjectRenamed(e) => self.name.clone_from(&e.name),
             Event::MilestoneAdded(e) => {
-                self.milestones.entry(e.milestone_id).or_insert_with(|| Milestone {
-                    name: e.name.clone(),
-                    due_date: e.due_date,
-                    completed: false,
-                });
+                self.milestones
+                    .entry(e.milestone_id)
+                    .or_insert_with(|| Milestone {
+                        name: e.name.clone(),
+                        due_date: e.due_date,
+                        completed: false,
+                    });
             }
             Event::MilestoneMoved(e) => {
                 if let Some(milestone) = self.milestones.get_mut(&e.milestone_id) {

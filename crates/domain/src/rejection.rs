@@ -69,11 +69,18 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(code: RejectionCode, message: impl Into<String>) -> Self {
-        Rejection { code, message: message.into(), field: None }
+        Rejection {
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn with_field(self, field: impl Into<String>) -> Self {
-        Rejection { field: Some(field.into()), ..self }
+        Rejection {
+            field: Some(field.into()),
+            ..self
+        }
     }
 
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {

@@ -66,8 +66,11 @@ impl Scenario {
         }
         let mut tried = BTreeSet::new();
         loop {
-            let missing: Vec<TaskId> =
-                refs.unresolved_dependencies().into_iter().filter(|id| tried.insert(*id)).collect();
+            let missing: Vec<TaskId> = refs
+                .unresolved_dependencies()
+                .into_iter()
+                .filter(|id| tried.insert(*id))
+                .collect();
             if missing.is_empty() {
                 break;
             }
@@ -89,11 +92,19 @@ impl Scenario {
 }
 
 #[track_caller]
-pub(crate) fn assert_rejected(result: Result<Vec<Event>, Rejection>, code: RejectionCode, field: &str) {
+pub(crate) fn assert_rejected(
+    result: Result<Vec<Event>, Rejection>,
+    code: RejectionCode,
+    field: &str,
+) {
     match result {
         Ok(events) => panic!("expected {code} on {field}, got {events:?}"),
         Err(rejection) => {
-            assert_eq!((rejection.code, rejection.field.as_deref()), (code, Some(field)), "{rejection}");
+            assert_eq!(
+                (rejection.code, rejection.field.as_deref()),
+                (code, Some(field)),
+                "{rejection}"
+            );
         }
     }
 }
@@ -170,13 +181,24 @@ pub(crate) fn task_created(task: TaskId, project: ProjectId, depends_on: &[TaskI
 }
 
 pub(crate) fn task_assigned(task: TaskId, project: ProjectId, member: MemberId) -> Event {
-    Event::TaskAssigned(TaskAssigned { task_id: task, project_id: project, member_id: member })
+    Event::TaskAssigned(TaskAssigned {
+        task_id: task,
+        project_id: project,
+        member_id: member,
+    })
 }
 
 /// The event a state-machine move records.
 pub(crate) fn task_moved(task: TaskId, project: ProjectId, step: Move) -> Event {
-    let ids = TaskChanged { task_id: task, project_id: project };
-    let because = TaskChangedBecause { task_id: task, project_id: project, reason: None };
+    let ids = TaskChanged {
+        task_id: task,
+        project_id: project,
+    };
+    let because = TaskChangedBecause {
+        task_id: task,
+        project_id: project,
+        reason: None,
+    };
     match step {
         Move::Start => Event::TaskStarted(ids),
         Move::Block => Event::TaskBlocked(because),

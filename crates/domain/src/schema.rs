@@ -41,8 +41,14 @@ pub fn command_schema(t: CommandType) -> Value {
         object.insert("examples".into(), json!([command_example(t)]));
     }
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-        let type_doc = properties.get("type").and_then(|p| p.get("description")).cloned();
-        properties.insert("type".into(), json!({"const": t.as_str(), "description": type_doc}));
+        let type_doc = properties
+            .get("type")
+            .and_then(|p| p.get("description"))
+            .cloned();
+        properties.insert(
+            "type".into(),
+            json!({"const": t.as_str(), "description": type_doc}),
+        );
         properties.insert("payload".into(), payload);
     }
     schema

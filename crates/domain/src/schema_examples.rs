@@ -22,7 +22,9 @@ pub(crate) fn command_payload(t: CommandType) -> Value {
             "capacity_hours_per_week": 32.0
         }),
         C::MemberChangeCapacity => json!({"member_id": MEMBER, "capacity_hours_per_week": 24.0}),
-        C::MemberAddTimeOff => json!({"member_id": MEMBER, "from": "2025-04-14", "to": "2025-04-18"}),
+        C::MemberAddTimeOff => {
+            json!({"member_id": MEMBER, "from": "2025-04-14", "to": "2025-04-18"})
+        }
         C::ProjectCreate => json!({
             "project_id": PROJECT,
             "name": "Billing revamp",
@@ -30,7 +32,9 @@ pub(crate) fn command_payload(t: CommandType) -> Value {
             "deadline": "2025-06-30"
         }),
         C::ProjectRename => json!({"project_id": PROJECT, "name": "Billing revamp 2025"}),
-        C::ProjectAddMember => json!({"project_id": PROJECT, "member_id": MEMBER, "role": "backend"}),
+        C::ProjectAddMember => {
+            json!({"project_id": PROJECT, "member_id": MEMBER, "role": "backend"})
+        }
         C::ProjectRemoveMember => json!({"project_id": PROJECT, "member_id": MEMBER}),
         C::ProjectAddMilestone => json!({
             "project_id": PROJECT,
@@ -57,8 +61,12 @@ pub(crate) fn command_payload(t: CommandType) -> Value {
             "depends_on": [OTHER_TASK]
         }),
         C::TaskAssign => json!({"task_id": TASK, "member_id": MEMBER}),
-        C::TaskUnassign | C::TaskStart | C::TaskUnblock | C::TaskComplete => json!({"task_id": TASK}),
-        C::TaskBlock => json!({"task_id": TASK, "reason": "waiting for the tax rules from finance"}),
+        C::TaskUnassign | C::TaskStart | C::TaskUnblock | C::TaskComplete => {
+            json!({"task_id": TASK})
+        }
+        C::TaskBlock => {
+            json!({"task_id": TASK, "reason": "waiting for the tax rules from finance"})
+        }
         C::TaskReopen => json!({"task_id": TASK, "reason": "totals are wrong for credit notes"}),
         C::TaskCancel => json!({"task_id": TASK, "reason": "replaced by the vendor's invoicing"}),
         C::TaskLogWork => json!({"task_id": TASK, "hours": 3.5, "member_id": MEMBER}),
@@ -102,7 +110,9 @@ pub(crate) fn event_payload(t: EventType) -> Value {
         E::TaskCancelled => task(json!({"reason": null})),
         E::TaskEstimateChanged => task(json!({"estimate_hours": 16.0})),
         E::TaskDueDateChanged => task(json!({"due_date": "2025-05-02T17:00:00Z"})),
-        E::TaskDependencyAdded | E::TaskDependencyRemoved => task(json!({"depends_on": OTHER_TASK})),
+        E::TaskDependencyAdded | E::TaskDependencyRemoved => {
+            task(json!({"depends_on": OTHER_TASK}))
+        }
         E::TaskWorkLogged => task(json!({"hours": 3.5, "member_id": MEMBER})),
     }
 }

@@ -123,7 +123,10 @@ impl References {
             .filter_map(State::as_task)
             .flat_map(|task| task.depends_on.iter().copied())
             .collect();
-        wanted.into_iter().filter(|id| !self.contains(&StreamId::task(*id))).collect()
+        wanted
+            .into_iter()
+            .filter(|id| !self.contains(&StreamId::task(*id)))
+            .collect()
     }
 }
 
@@ -140,7 +143,12 @@ pub fn reachable(from: TaskId, to: TaskId, refs: &References) -> bool {
             continue;
         }
         if let Some(task) = refs.task(id) {
-            pending.extend(task.depends_on.iter().copied().filter(|dep| !visited.contains(dep)));
+            pending.extend(
+                task.depends_on
+                    .iter()
+                    .copied()
+                    .filter(|dep| !visited.contains(dep)),
+            );
         }
     }
     false

@@ -60,8 +60,14 @@ pub enum Move {
 }
 
 impl Move {
-    pub const ALL: [Move; 6] =
-        [Move::Start, Move::Block, Move::Unblock, Move::Complete, Move::Reopen, Move::Cancel];
+    pub const ALL: [Move; 6] = [
+        Move::Start,
+        Move::Block,
+        Move::Unblock,
+        Move::Complete,
+        Move::Reopen,
+        Move::Cancel,
+    ];
 
     /// The verb as in the command type, for messages.
     pub fn as_str(&self) -> &'static str {
@@ -80,7 +86,11 @@ impl Move {
 /// `todo → in_progress → done`, `blocked` beside `in_progress` (and reachable from `todo`),
 /// `reopen` from `done` back to `todo`, `cancelled` from anywhere but `done`.
 /// `unblock` returns to `blocked_from`, the status the task was blocked in.
-pub fn next_status(from: TaskStatus, step: Move, blocked_from: Option<TaskStatus>) -> Option<TaskStatus> {
+pub fn next_status(
+    from: TaskStatus,
+    step: Move,
+    blocked_from: Option<TaskStatus>,
+) -> Option<TaskStatus> {
     use TaskStatus::{Blocked, Cancelled, Done, InProgress, Todo};
     match (from, step) {
         (Todo, Move::Start) => Some(InProgress),
@@ -128,7 +138,12 @@ impl TaskState {
             priority: e.priority,
             labels: e.labels.clone(),
             skills: e.skills.clone(),
-            depends_on: e.depends_on.iter().copied().filter(|dep| *dep != e.task_id).collect(),
+            depends_on: e
+                .depends_on
+                .iter()
+                .copied()
+                .filter(|dep| *dep != e.task_id)
+                .collect(),
             milestone_id: e.milestone_id,
             due_date: e.due_date,
             reopen_count: 0,

@@ -1,6 +1,14 @@
 //! Tidy test: the domain crate stays pure — no I/O or async crate among its dependencies.
 
-const FORBIDDEN: [&str; 7] = ["tokio", "sqlx", "async-nats", "axum", "reqwest", "hyper", "futures"];
+const FORBIDDEN: [&str; 7] = [
+    "tokio",
+    "sqlx",
+    "async-nats",
+    "axum",
+    "reqwest",
+    "hyper",
+    "futures",
+];
 
 /// The names in every `[…dependencies…]` table of a manifest, in either TOML spelling.
 fn dependency_names(manifest: &str) -> Vec<String> {
@@ -30,9 +38,18 @@ fn dependency_names(manifest: &str) -> Vec<String> {
 fn domain_depends_on_no_io_crate() {
     let manifest = include_str!("../Cargo.toml");
     let names = dependency_names(manifest);
-    assert!(names.iter().any(|n| n == "serde"), "the manifest scan found no dependencies: {names:?}");
-    let offending: Vec<&String> = names.iter().filter(|n| FORBIDDEN.contains(&n.as_str())).collect();
-    assert!(offending.is_empty(), "domain must stay free of I/O, yet depends on {offending:?}");
+    assert!(
+        names.iter().any(|n| n == "serde"),
+        "the manifest scan found no dependencies: {names:?}"
+    );
+    let offending: Vec<&String> = names
+        .iter()
+        .filter(|n| FORBIDDEN.contains(&n.as_str()))
+        .collect();
+    assert!(
+        offending.is_empty(),
+        "domain must stay free of I/O, yet depends on {offending:?}"
+    );
 }
 
 #[test]

@@ -24,8 +24,12 @@ fn updating() -> bool {
 
 /// Every schema file that should exist, relative to `schemas/`, with its content.
 fn expected_files() -> Vec<(String, Value)> {
-    let commands = CommandType::ALL.into_iter().map(|t| (command_schema_file(t), command_schema(t)));
-    let events = EventType::ALL.into_iter().map(|t| (event_schema_file(t), event_schema(t)));
+    let commands = CommandType::ALL
+        .into_iter()
+        .map(|t| (command_schema_file(t), command_schema(t)));
+    let events = EventType::ALL
+        .into_iter()
+        .map(|t| (event_schema_file(t), event_schema(t)));
     commands.chain(events).collect()
 }
 
@@ -51,7 +55,10 @@ fn schema_files_are_what_the_rust_types_generate() {
             outdated.push(file);
         }
     }
-    assert!(outdated.is_empty(), "schemas out of date: {outdated:?}; {HOW_TO_UPDATE}");
+    assert!(
+        outdated.is_empty(),
+        "schemas out of date: {outdated:?}; {HOW_TO_UPDATE}"
+    );
 }
 
 #[test]
@@ -60,7 +67,9 @@ fn every_schema_file_belongs_to_a_type() {
     let expected: BTreeSet<String> = expected_files().into_iter().map(|(file, _)| file).collect();
     let mut stale = Vec::new();
     for folder in ["commands", "events"] {
-        let Ok(entries) = fs::read_dir(dir.join(folder)) else { continue };
+        let Ok(entries) = fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
         for entry in entries {
             let name = format!("{folder}/{}", entry.unwrap().file_name().to_string_lossy());
             if expected.contains(&name) {
@@ -73,7 +82,10 @@ fn every_schema_file_belongs_to_a_type() {
             }
         }
     }
-    assert!(stale.is_empty(), "schema files without a type: {stale:?}; {HOW_TO_UPDATE}");
+    assert!(
+        stale.is_empty(),
+        "schema files without a type: {stale:?}; {HOW_TO_UPDATE}"
+    );
 }
 
 fn validator(schema: &Value) -> jsonschema::Validator {
@@ -113,7 +125,10 @@ fn every_command_example_parses_and_round_trips() {
         let command = envelope.command().unwrap_or_else(|r| panic!("{t}: {r}"));
         assert_eq!(command.command_type(), t);
         assert_eq!(command.payload(), example["payload"], "{t}");
-        assert_eq!(Command::parse(t.as_str(), &command.payload()), Ok(command.clone()));
+        assert_eq!(
+            Command::parse(t.as_str(), &command.payload()),
+            Ok(command.clone())
+        );
         // The example also passes the checks that need no state: on an empty world it can only
         // be refused for what is missing.
         if let Err(rejection) = decide(&command, None, &References::new()) {
@@ -126,11 +141,15 @@ fn every_command_example_parses_and_round_trips() {
 fn every_event_example_parses_and_round_trips() {
     for t in EventType::ALL {
         let example = event_example(t);
-        let event = Event::from_stored(t.as_str(), 1, &example).unwrap_or_else(|e| panic!("{t}: {e}"));
+        let event =
+            Event::from_stored(t.as_str(), 1, &example).unwrap_or_else(|e| panic!("{t}: {e}"));
         assert_eq!(event.kind(), t);
         assert_eq!(event.event_type(), t.as_str());
         assert_eq!(event.payload(), example, "{t}");
-        assert_eq!(Event::from_stored(t.as_str(), event.schema_version(), &event.payload()), Ok(event));
+        assert_eq!(
+            Event::from_stored(t.as_str(), event.schema_version(), &event.payload()),
+            Ok(event)
+        );
     }
 }
 
@@ -140,11 +159,17 @@ fn a_wrongly_typed_field_fails_validation_naming_the_field() {
     let mut command = command_example(CommandType::TaskCreate);
     command["payload"]["priority"] = json!("high");
     let found = errors(&schema, &command);
-    assert!(found.iter().any(|(path, _)| path == "/payload/priority"), "{found:?}");
+    assert!(
+        found.iter().any(|(path, _)| path == "/payload/priority"),
+        "{found:?}"
+    );
 
     command["payload"]["priority"] = json!(5);
     let found = errors(&schema, &command);
-    assert!(found.iter().any(|(path, _)| path == "/payload/priority"), "{found:?}");
+    assert!(
+        found.iter().any(|(path, _)| path == "/payload/priority"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -161,7 +186,10 @@ fn schemas_refuse_unknown_fields_and_out_of_range_numbers() {
         command["payload"][field] = value;
         let found = errors(&schema, &command);
         assert!(!found.is_empty(), "{field} accepted");
-        assert!(found.iter().any(|(p, _)| p == path || p == "/payload"), "{field}: {found:?}");
+        assert!(
+            found.iter().any(|(p, _)| p == path || p == "/payload"),
+            "{field}: {found:?}"
+        );
     }
     let mut envelope = command_example(CommandType::TaskStart);
     envelope["extra"] = json!(1);

@@ -24,10 +24,12 @@ pub(crate) fn typed<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result<
 
 /// serde names the field itself for missing, unknown and duplicate fields: "missing field `title`".
 fn named_in_message(message: &str) -> Option<String> {
-    ["missing field `", "unknown field `", "duplicate field `"].iter().find_map(|lead| {
-        let rest = &message[message.find(lead)? + lead.len()..];
-        rest.find('`').map(|end| rest[..end].to_owned())
-    })
+    ["missing field `", "unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|lead| {
+            let rest = &message[message.find(lead)? + lead.len()..];
+            rest.find('`').map(|end| rest[..end].to_owned())
+        })
 }
 
 /// For type and value errors serde names no field. Without a path-tracking deserializer, find it
@@ -39,8 +41,8 @@ fn culprit_key<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String
     object.keys().find_map(|key| {
         let mut without = object.clone();
         without.remove(key);
-        let still_failing_alike = T::deserialize(&Value::Object(without))
-            .is_err_and(|other| other.to_string() == error);
+        let still_failing_alike =
+            T::deserialize(&Value::Object(without)).is_err_and(|other| other.to_string() == error);
         (!still_failing_alike).then(|| key.clone())
     })
 }
@@ -72,10 +74,22 @@ mod tests {
     fn names_missing_unknown_and_mistyped_fields() {
         let cases = [
             (json!({"priority": 1, "labels": []}), "payload.title"),
-            (json!({"title": "t", "priority": 1, "labels": [], "colour": 1}), "payload.colour"),
-            (json!({"title": "t", "priority": "high", "labels": []}), "payload.priority"),
-            (json!({"title": "t", "priority": 300, "labels": []}), "payload.priority"),
-            (json!({"title": "t", "priority": 1, "labels": [1]}), "payload.labels"),
+            (
+                json!({"title": "t", "priority": 1, "labels": [], "colour": 1}),
+                "payload.colour",
+            ),
+            (
+                json!({"title": "t", "priority": "high", "labels": []}),
+                "payload.priority",
+            ),
+            (
+                json!({"title": "t", "priority": 300, "labels": []}),
+                "payload.priority",
+            ),
+            (
+                json!({"title": "t", "priority": 1, "labels": [1]}),
+                "payload.labels",
+            ),
             (json!({"title": 5, "priority": 1}), "payload.title"),
             (json!([1, 2]), "payload"),
             (json!(null), "payload"),
@@ -87,8 +101,17 @@ mod tests {
 
     #[test]
     fn the_message_names_the_field_too() {
-        let rejection = typed::<Sample>(&json!({"title": "t", "priority": "high", "labels": []}), "payload")
-            .unwrap_err();
-        assert!(rejection.message.starts_with("payload.priority: invalid type"), "{}", rejection.message);
+        let rejection = typed::<Sample>(
+            &json!({"title": "t", "priority": "high", "labels": []}),
+            "payload",
+        )
+        .unwrap_err();
+        assert!(
+            rejection
+                .message
+                .starts_with("payload.priority: invalid type"),
+            "{}",
+            rejection.message
+        );
     }
 }

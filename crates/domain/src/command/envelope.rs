@@ -41,10 +41,16 @@ impl CommandEnvelope {
     /// Only the envelope is checked here; [`CommandEnvelope::command`] reads the payload.
     pub fn from_slice(body: &[u8]) -> Result<CommandEnvelope, Rejection> {
         let text = std::str::from_utf8(body).map_err(|e| {
-            Rejection::new(RejectionCode::InvalidUtf8, format!("the body is not UTF-8: {e}"))
+            Rejection::new(
+                RejectionCode::InvalidUtf8,
+                format!("the body is not UTF-8: {e}"),
+            )
         })?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Rejection::new(RejectionCode::InvalidJson, format!("the body is not JSON: {e}"))
+            Rejection::new(
+                RejectionCode::InvalidJson,
+                format!("the body is not JSON: {e}"),
+            )
         })?;
         let envelope: CommandEnvelope = typed(&value, "")?;
         envelope.validate()?;
@@ -59,7 +65,10 @@ impl CommandEnvelope {
     fn validate(&self) -> Result<(), Rejection> {
         limits::required_text("actor", &self.actor, MAX_ACTOR_CHARS)?;
         if self.expected_version.is_some_and(|v| v < 0) {
-            return Err(Rejection::invalid("expected_version", "expected_version must be 0 or more"));
+            return Err(Rejection::invalid(
+                "expected_version",
+                "expected_version must be 0 or more",
+            ));
         }
         Ok(())
     }
@@ -95,7 +104,10 @@ mod tests {
     fn reads_a_well_formed_envelope_and_its_command() {
         let envelope = CommandEnvelope::from_slice(&body(envelope())).unwrap();
         assert_eq!(envelope.command_type, "task.start");
-        assert_eq!(envelope.command().unwrap().command_type().as_str(), "task.start");
+        assert_eq!(
+            envelope.command().unwrap().command_type().as_str(),
+            "task.start"
+        );
     }
 
     #[test]

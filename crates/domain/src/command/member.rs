@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Payload;
 use crate::ids::{MemberId, StreamId};
-use crate::limits::{self, MAX_CAPACITY_HOURS_PER_WEEK, MAX_NAME_CHARS, MAX_TAG_CHARS, MAX_TAGS, NOT_BLANK};
+use crate::limits::{
+    self, MAX_CAPACITY_HOURS_PER_WEEK, MAX_NAME_CHARS, MAX_TAG_CHARS, MAX_TAGS, NOT_BLANK,
+};
 use crate::rejection::Rejection;
 
 /// `member.register`: a person who can be given work.
@@ -83,7 +85,10 @@ impl Payload for AddTimeOff {
 
     fn validate(&self) -> Result<(), Rejection> {
         if self.to < self.from {
-            return Err(Rejection::invalid("payload.to", "payload.to must not be before payload.from"));
+            return Err(Rejection::invalid(
+                "payload.to",
+                "payload.to must not be before payload.from",
+            ));
         }
         Ok(())
     }

@@ -17,12 +17,14 @@ pub struct ProjectCreated {
     pub deadline: Option<NaiveDate>,
 }
 
+/// A project got a new name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProjectRenamed {
     pub project_id: ProjectId,
     pub name: String,
 }
 
+/// A milestone was added to a project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MilestoneAdded {
     pub project_id: ProjectId,
@@ -31,6 +33,7 @@ pub struct MilestoneAdded {
     pub due_date: NaiveDate,
 }
 
+/// A milestone got a new due date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MilestoneMoved {
     pub project_id: ProjectId,
@@ -38,6 +41,7 @@ pub struct MilestoneMoved {
     pub due_date: NaiveDate,
 }
 
+/// A milestone was reached.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MilestoneCompleted {
     pub project_id: ProjectId,
@@ -55,12 +59,14 @@ pub struct MemberJoinedProject {
     pub skills: Vec<String>,
 }
 
+/// A member left the project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MemberLeftProject {
     pub project_id: ProjectId,
     pub member_id: MemberId,
 }
 
+/// A project's status changed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProjectStatusChanged {
     pub project_id: ProjectId,

@@ -26,6 +26,7 @@ pub struct TaskCreated {
     pub depends_on: Vec<TaskId>,
 }
 
+/// A task was given to a member of its project (replacing any earlier assignee).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskAssigned {
     pub task_id: TaskId,
@@ -33,6 +34,7 @@ pub struct TaskAssigned {
     pub member_id: MemberId,
 }
 
+/// A task has no assignee any more.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskUnassigned {
     pub task_id: TaskId,
@@ -56,6 +58,7 @@ pub struct TaskChangedBecause {
     pub reason: Option<String>,
 }
 
+/// The estimated effort of a task changed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskEstimateChanged {
     pub task_id: TaskId,
@@ -63,6 +66,7 @@ pub struct TaskEstimateChanged {
     pub estimate_hours: f64,
 }
 
+/// A task got a new due date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskDueDateChanged {
     pub task_id: TaskId,
@@ -78,6 +82,7 @@ pub struct TaskDependencyChanged {
     pub depends_on: TaskId,
 }
 
+/// Hours were spent on a task.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskWorkLogged {
     pub task_id: TaskId,

@@ -11,9 +11,16 @@ pub enum UpcastError {
     #[error("unknown event type {0:?}")]
     UnknownEventType(String),
     #[error("{event_type} has no schema version {version} (current is {current})")]
-    UnsupportedSchemaVersion { event_type: &'static str, version: i16, current: i16 },
+    UnsupportedSchemaVersion {
+        event_type: &'static str,
+        version: i16,
+        current: i16,
+    },
     #[error("{event_type} payload does not match its schema: {message}")]
-    InvalidPayload { event_type: &'static str, message: String },
+    InvalidPayload {
+        event_type: &'static str,
+        message: String,
+    },
 }
 
 /// Brings `payload` to [`CURRENT_SCHEMA_VERSION`].

@@ -31,9 +31,10 @@ pub(crate) fn decide(
 ) -> Result<Vec<Event>, Rejection> {
     let project_id = project.id;
     let event = match command {
-        Command::RenameProject(c) => {
-            Event::ProjectRenamed(ProjectRenamed { project_id, name: c.name.clone() })
-        }
+        Command::RenameProject(c) => Event::ProjectRenamed(ProjectRenamed {
+            project_id,
+            name: c.name.clone(),
+        }),
         Command::AddProjectMember(c) => {
             not_closed(project, "add a member to")?;
             let member = refs.member(c.member_id).ok_or_else(|| {
@@ -60,14 +61,20 @@ pub(crate) fn decide(
                     format!("member {} is not in project {project_id}", c.member_id),
                 ));
             }
-            Event::MemberLeftProject(MemberLeftProject { project_id, member_id: c.member_id })
+            Event::MemberLeftProject(MemberLeftProject {
+                project_id,
+                member_id: c.member_id,
+            })
         }
         Command::AddMilestone(c) => {
             not_closed(project, "add a milestone to")?;
             if project.milestones.contains_key(&c.milestone_id) {
                 return Err(Rejection::already_exists(
                     MILESTONE,
-                    format!("milestone {} already exists in project {project_id}", c.milestone_id),
+                    format!(
+                        "milestone {} already exists in project {project_id}",
+                        c.milestone_id
+                    ),
                 ));
             }
             Event::MilestoneAdded(MilestoneAdded {
@@ -87,7 +94,10 @@ pub(crate) fn decide(
         }
         Command::CompleteMilestone(c) => {
             open_milestone(project, c.milestone_id, "complete")?;
-            Event::MilestoneCompleted(MilestoneCompleted { project_id, milestone_id: c.milestone_id })
+            Event::MilestoneCompleted(MilestoneCompleted {
+                project_id,
+                milestone_id: c.milestone_id,
+            })
         }
         Command::ChangeProjectStatus(c) => {
             if c.status == project.status {
@@ -124,7 +134,10 @@ fn open_milestone<'a>(
     verb: &str,
 ) -> Result<&'a Milestone, Rejection> {
     let milestone = project.milestones.get(&id).ok_or_else(|| {
-        Rejection::not_found(MILESTONE, format!("milestone {id} does not exist in project {}", project.id))
+        Rejection::not_found(
+            MILESTONE,
+            format!("milestone {id} does not exist in project {}", project.id),
+        )
     })?;
     if milestone.completed {
         return Err(Rejection::transition(

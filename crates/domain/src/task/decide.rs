@@ -20,27 +20,42 @@ const MEMBER: &str = "payload.member_id";
 /// `task.create` on a stream with no task yet; `refs` holds the project and the dependencies.
 pub(crate) fn create(c: &CreateTask, refs: &References) -> Result<Vec<Event>, Rejection> {
     let project = refs.project(c.project_id).ok_or_else(|| {
-        Rejection::not_found("payload.project_id", format!("project {} does not exist", c.project_id))
+        Rejection::not_found(
+            "payload.project_id",
+            format!("project {} does not exist", c.project_id),
+        )
     })?;
     if project.is_closed() {
         return Err(Rejection::transition(
             "payload.project_id",
-            format!("cannot create a task in project {}: it is closed", project.id),
+            format!(
+                "cannot create a task in project {}: it is closed",
+                project.id
+            ),
         ));
     }
-    if let Some(milestone) = c.milestone_id.filter(|m| !project.milestones.contains_key(m)) {
+    if let Some(milestone) = c
+        .milestone_id
+        .filter(|m| !project.milestones.contains_key(m))
+    {
         return Err(Rejection::not_found(
             "payload.milestone_id",
-            format!("milestone {milestone} does not exist in project {}", project.id),
+            format!(
+                "milestone {milestone} does not exist in project {}",
+                project.id
+            ),
         ));
     }
     let depends_on: BTreeSet<TaskId> = c.depends_on.iter().copied().collect();
     for dep in &depends_on {
-        let task = refs
-            .task(*dep)
-            .ok_or_else(|| Rejection::not_found(DEPENDS_ON, format!("task {dep} does not exist")))?;
+        let task = refs.task(*dep).ok_or_else(|| {
+            Rejection::not_found(DEPENDS_ON, format!("task {dep} does not exist"))
+        })?;
         if task.project_id != c.project_id {
-            return Err(Rejection::invalid(DEPENDS_ON, format!("task {dep} belongs to another project")));
+            return Err(Rejection::invalid(
+                DEPENDS_ON,
+                format!("task {dep} belongs to another project"),
+            ));
         }
     }
     Ok(vec![Event::TaskCreated(TaskCreated {
@@ -59,30 +74,55 @@ pub(crate) fn create(c: &CreateTask, refs: &References) -> Result<Vec<Event>, Re
 }
 
 /// Decides a command on an existing task.
-pub(crate) fn decide(command: &Command, task: &TaskState, refs: &References) -> Result<Vec<Event>, Rejection> {
-    let ids = TaskChanged { task_id: task.id, project_id: task.project_id };
+pub(crate) fn decide(
+    command: &Command,
+    task: &TaskState,
+    refs: &References,
+) -> Result<Vec<Event>, Rejection> {
+    let ids = TaskChanged {
+        task_id: task.id,
+        project_id: task.project_id,
+    };
     let event = match command {
         Command::StartTask(_) => step(task, Move::Start).map(|()| Event::TaskStarted(ids))?,
-        Command::BlockTask(c) => step(task, Move::Block).map(|()| Event::TaskBlocked(because(task, c)))?,
+        Command::BlockTask(c) => {
+            step(task, Move::Block).map(|()| Event::TaskBlocked(because(task, c)))?
+        }
         Command::UnblockTask(_) => step(task, Move::Unblock).map(|()| Event::TaskUnblocked(ids))?,
-        Command::CompleteTask(_) => step(task, Move::Complete).map(|()| Event::TaskCompleted(ids))?,
-        Command::ReopenTask(c) => step(task, Move::Reopen).map(|()| Event::TaskReopened(because(task, c)))?,
-        Command::CancelTask(c) => step(task, Move::Cancel).map(|()| Event::TaskCancelled(because(task, c)))?,
+        Command::CompleteTask(_) => {
+            step(task, Move::Complete).map(|()| Event::TaskCompleted(ids))?
+        }
+        Command::ReopenTask(c) => {
+            step(task, Move::Reopen).map(|()| Event::TaskReopened(because(task, c)))?
+        }
+        Command::CancelTask(c) => {
+            step(task, Move::Cancel).map(|()| Event::TaskCancelled(because(task, c)))?
+        }
         Command::AssignTask(c) => assign(task, c, refs)?,
         Command::UnassignTask(_) => {
             still_open(task, "unassign")?;
-            let member_id = task
-                .assignee
-                .ok_or_else(|| Rejection::transition(TASK, "cannot unassign a task that has no assignee"))?;
-            Event::TaskUnassigned(TaskUnassigned { task_id: task.id, project_id: task.project_id, member_id })
+            let member_id = task.assignee.ok_or_else(|| {
+                Rejection::transition(TASK, "cannot unassign a task that has no assignee")
+            })?;
+            Event::TaskUnassigned(TaskUnassigned {
+                task_id: task.id,
+                project_id: task.project_id,
+                member_id,
+            })
         }
         Command::LogWork(c) => {
             // Work may be logged late on a done task; a cancelled one was never worked to the end.
             if task.status == TaskStatus::Cancelled {
-                return Err(Rejection::transition(TASK, "cannot log work on a task that is cancelled"));
+                return Err(Rejection::transition(
+                    TASK,
+                    "cannot log work on a task that is cancelled",
+                ));
             }
             if let Some(member) = c.member_id.filter(|m| refs.member(*m).is_none()) {
-                return Err(Rejection::not_found(MEMBER, format!("member {member} is not registered")));
+                return Err(Rejection::not_found(
+                    MEMBER,
+                    format!("member {member} is not registered"),
+                ));
             }
             Event::TaskWorkLogged(TaskWorkLogged {
                 task_id: task.id,
@@ -128,7 +168,11 @@ fn step(task: &TaskState, step: Move) -> Result<(), Rejection> {
         Some(_) => Ok(()),
         None => Err(Rejection::transition(
             TASK,
-            format!("cannot {} a task that is {}", step.as_str(), task.status.as_str()),
+            format!(
+                "cannot {} a task that is {}",
+                step.as_str(),
+                task.status.as_str()
+            ),
         )),
     }
 }
@@ -145,28 +189,48 @@ fn still_open(task: &TaskState, verb: &str) -> Result<(), Rejection> {
 }
 
 fn because(task: &TaskState, c: &TaskWithReason) -> TaskChangedBecause {
-    TaskChangedBecause { task_id: task.id, project_id: task.project_id, reason: c.reason.clone() }
+    TaskChangedBecause {
+        task_id: task.id,
+        project_id: task.project_id,
+        reason: c.reason.clone(),
+    }
 }
 
 fn dependency(task: &TaskState, c: &TaskDependency) -> TaskDependencyChanged {
-    TaskDependencyChanged { task_id: task.id, project_id: task.project_id, depends_on: c.depends_on }
+    TaskDependencyChanged {
+        task_id: task.id,
+        project_id: task.project_id,
+        depends_on: c.depends_on,
+    }
 }
 
 fn assign(task: &TaskState, c: &AssignTask, refs: &References) -> Result<Event, Rejection> {
     still_open(task, "assign")?;
     if task.assignee == Some(c.member_id) {
-        return Err(Rejection::transition(MEMBER, "the task is already assigned to this member"));
+        return Err(Rejection::transition(
+            MEMBER,
+            "the task is already assigned to this member",
+        ));
     }
     if refs.member(c.member_id).is_none() {
-        return Err(Rejection::not_found(MEMBER, format!("member {} is not registered", c.member_id)));
+        return Err(Rejection::not_found(
+            MEMBER,
+            format!("member {} is not registered", c.member_id),
+        ));
     }
     let project = refs.project(task.project_id).ok_or_else(|| {
-        Rejection::not_found(TASK, format!("project {} of the task does not exist", task.project_id))
+        Rejection::not_found(
+            TASK,
+            format!("project {} of the task does not exist", task.project_id),
+        )
     })?;
     if !project.members.contains_key(&c.member_id) {
         return Err(Rejection::invalid(
             MEMBER,
-            format!("member {} is not a member of project {}", c.member_id, project.id),
+            format!(
+                "member {} is not a member of project {}",
+                c.member_id, project.id
+            ),
         ));
     }
     Ok(Event::TaskAssigned(TaskAssigned {
@@ -177,16 +241,26 @@ fn assign(task: &TaskState, c: &AssignTask, refs: &References) -> Result<Event, 
 }
 
 /// `refs` must hold the dependency and, transitively, every task it depends on.
-fn add_dependency(task: &TaskState, c: &TaskDependency, refs: &References) -> Result<Event, Rejection> {
+fn add_dependency(
+    task: &TaskState,
+    c: &TaskDependency,
+    refs: &References,
+) -> Result<Event, Rejection> {
     still_open(task, "add a dependency to")?;
-    let dep = refs
-        .task(c.depends_on)
-        .ok_or_else(|| Rejection::not_found(DEPENDS_ON, format!("task {} does not exist", c.depends_on)))?;
+    let dep = refs.task(c.depends_on).ok_or_else(|| {
+        Rejection::not_found(DEPENDS_ON, format!("task {} does not exist", c.depends_on))
+    })?;
     if dep.project_id != task.project_id {
-        return Err(Rejection::invalid(DEPENDS_ON, format!("task {} belongs to another project", dep.id)));
+        return Err(Rejection::invalid(
+            DEPENDS_ON,
+            format!("task {} belongs to another project", dep.id),
+        ));
     }
     if task.depends_on.contains(&dep.id) {
-        return Err(Rejection::invalid(DEPENDS_ON, format!("task {} already depends on task {}", task.id, dep.id)));
+        return Err(Rejection::invalid(
+            DEPENDS_ON,
+            format!("task {} already depends on task {}", task.id, dep.id),
+        ));
     }
     if task.depends_on.len() >= MAX_DEPENDENCIES as usize {
         return Err(Rejection::invalid(
@@ -197,7 +271,10 @@ fn add_dependency(task: &TaskState, c: &TaskDependency, refs: &References) -> Re
     if reachable(dep.id, task.id, refs) {
         return Err(Rejection::invalid(
             DEPENDS_ON,
-            format!("dependency cycle: task {} already waits for task {}", dep.id, task.id),
+            format!(
+                "dependency cycle: task {} already waits for task {}",
+                dep.id, task.id
+            ),
         ));
     }
     Ok(Event::TaskDependencyAdded(dependency(task, c)))

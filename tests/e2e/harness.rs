@@ -1,0 +1,126 @@
+//! Roles started in-process on a test namespace, and a client that sends commands.
+
+use std::time::Duration;
+
+use async_nats::jetstream;
+use futures::StreamExt;
+use serde_json::{Value, json};
+use testkit::TestEnv;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(20);
+
+/// A role running in this process, stopped by `stop`.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        tokio::time::timeout(Duration::from_secs(30), self.task)
+            .await
+            .expect("the role stops in time")
+            .expect("the role did not panic")
+            .expect("the role ended cleanly");
+    }
+
+    pub fn abort(self) {
+        self.task.abort();
+    }
+}
+
+fn stop_signal() -> (watch::Sender<bool>, impl Future<Output = ()> + Send + 'static) {
+    let (stop, mut stopped) = watch::channel(false);
+    (stop, async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    })
+}
+
+pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    let (stop, signal) = stop_signal();
+    let ctx = commands::HandlerContext {
+        pool: env.pool.clone(),
+        nats: env.nats.clone(),
+        subjects: env.subjects.clone(),
+        metrics: metrics.commands.clone(),
+        notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
+        config: commands::HandlerConfig::default(),
+    };
+    Running { stop, task: tokio::spawn(commands::run(ctx, signal)) }
+}
+
+pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    let (stop, signal) = stop_signal();
+    let ctx = relay::RelayContext {
+        connect: env.connect_options(),
+        pool: env.pool.clone(),
+        nats: env.nats.clone(),
+        subjects: env.subjects.clone(),
+        metrics: metrics.relay.clone(),
+        config: relay::RelayConfig { poll_interval: Duration::from_millis(200), ..Default::default() },
+    };
+    Running { stop, task: tokio::spawn(relay::run(ctx, signal)) }
+}
+
+pub fn envelope(command_type: &str, payload: Value) -> Value {
+    json!({"command_id": Uuid::new_v4(), "type": command_type, "actor": "test", "payload": payload})
+}
+
+/// Publishes raw bytes on a command subject, acknowledged by JetStream.
+pub async fn publish_raw(env: &TestEnv, command_type: &str, body: Vec<u8>) {
+    jetstream::new(env.nats.clone())
+        .publish(env.subjects.command(command_type), body.into())
+        .await
+        .expect("publish")
+        .await
+        .expect("stream ack");
+}
+
+/// Sends an envelope and returns its outcome.
+pub async fn send_envelope(env: &TestEnv, envelope: &Value) -> Value {
+    let id = Uuid::parse_str(envelope["command_id"].as_str().expect("id")).expect("uuid");
+    let command_type = envelope["type"].as_str().expect("type");
+    let mut answers = env.nats.subscribe(env.subjects.result(id)).await.expect("subscribe");
+    publish_raw(env, command_type, serde_json::to_vec(envelope).expect("json")).await;
+    let answer = tokio::time::timeout(ANSWER_WITHIN, answers.next()).await.expect("an outcome in time").expect("answer");
+    serde_json::from_slice(&answer.payload).expect("outcome JSON")
+}
+
+pub async fn send(env: &TestEnv, command_type: &str, payload: Value) -> Value {
+    send_envelope(env, &envelope(command_type, payload)).await
+}
+
+pub async fn accepted(env: &TestEnv, command_type: &str, payload: Value) -> Value {
+    let outcome = send(env, command_type, payload).await;
+    assert_eq!(outcome["status"], "accepted", "{command_type}: {outcome}");
+    outcome
+}
+
+pub fn rejection_code(outcome: &Value) -> &str {
+    assert_eq!(outcome["status"], "rejected", "{outcome}");
+    outcome["error"]["code"].as_str().expect("code")
+}
+
+/// A project with one member and one task, returning (project, member, task).
+pub async fn project_with_task(env: &TestEnv) -> (Uuid, Uuid, Uuid) {
+    let (project, member, task) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    accepted(env, "member.register", json!({"member_id": member, "name": "Ada", "skills": ["rust"], "capacity_hours_per_week": 30})).await;
+    accepted(env, "project.create", json!({"project_id": project, "name": "Apollo", "start_date": "2026-01-05"})).await;
+    accepted(env, "project.add_member", json!({"project_id": project, "member_id": member})).await;
+    accepted(
+        env,
+        "task.create",
+        json!({"task_id": task, "project_id": project, "title": "Design the log", "estimate_hours": 8,
+               "priority": 2, "labels": ["backend"], "skills": ["rust"], "depends_on": []}),
+    )
+    .await;
+    (project, member, task)
+}
+
+pub async fn count(env: &TestEnv, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&env.pool).await.expect("count")
+}
