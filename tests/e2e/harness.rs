@@ -33,7 +33,10 @@ impl Running {
     }
 }
 
-fn stop_signal() -> (watch::Sender<bool>, impl Future<Output = ()> + Send + 'static) {
+fn stop_signal() -> (
+    watch::Sender<bool>,
+    impl Future<Output = ()> + Send + 'static,
+) {
     let (stop, mut stopped) = watch::channel(false);
     (stop, async move {
         let _ = stopped.wait_for(|s| *s).await;
@@ -50,7 +53,10 @@ pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
         notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
         config: commands::HandlerConfig::default(),
     };
-    Running { stop, task: tokio::spawn(commands::run(ctx, signal)) }
+    Running {
+        stop,
+        task: tokio::spawn(commands::run(ctx, signal)),
+    }
 }
 
 pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
@@ -61,9 +67,15 @@ pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
         nats: env.nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.relay.clone(),
-        config: relay::RelayConfig { poll_interval: Duration::from_millis(200), ..Default::default() },
+        config: relay::RelayConfig {
+            poll_interval: Duration::from_millis(200),
+            ..Default::default()
+        },
     };
-    Running { stop, task: tokio::spawn(relay::run(ctx, signal)) }
+    Running {
+        stop,
+        task: tokio::spawn(relay::run(ctx, signal)),
+    }
 }
 
 pub fn envelope(command_type: &str, payload: Value) -> Value {
@@ -84,9 +96,21 @@ pub async fn publish_raw(env: &TestEnv, command_type: &str, body: Vec<u8>) {
 pub async fn send_envelope(env: &TestEnv, envelope: &Value) -> Value {
     let id = Uuid::parse_str(envelope["command_id"].as_str().expect("id")).expect("uuid");
     let command_type = envelope["type"].as_str().expect("type");
-    let mut answers = env.nats.subscribe(env.subjects.result(id)).await.expect("subscribe");
-    publish_raw(env, command_type, serde_json::to_vec(envelope).expect("json")).await;
-    let answer = tokio::time::timeout(ANSWER_WITHIN, answers.next()).await.expect("an outcome in time").expect("answer");
+    let mut answers = env
+        .nats
+        .subscribe(env.subjects.result(id))
+        .await
+        .expect("subscribe");
+    publish_raw(
+        env,
+        command_type,
+        serde_json::to_vec(envelope).expect("json"),
+    )
+    .await;
+    let answer = tokio::time::timeout(ANSWER_WITHIN, answers.next())
+        .await
+        .expect("an outcome in time")
+        .expect("answer");
     serde_json::from_slice(&answer.payload).expect("outcome JSON")
 }
 
@@ -109,8 +133,18 @@ pub fn rejection_code(outcome: &Value) -> &str {
 pub async fn project_with_task(env: &TestEnv) -> (Uuid, Uuid, Uuid) {
     let (project, member, task) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     accepted(env, "member.register", json!({"member_id": member, "name": "Ada", "skills": ["rust"], "capacity_hours_per_week": 30})).await;
-    accepted(env, "project.create", json!({"project_id": project, "name": "Apollo", "start_date": "2026-01-05"})).await;
-    accepted(env, "project.add_member", json!({"project_id": project, "member_id": member})).await;
+    accepted(
+        env,
+        "project.create",
+        json!({"project_id": project, "name": "Apollo", "start_date": "2026-01-05"}),
+    )
+    .await;
+    accepted(
+        env,
+        "project.add_member",
+        json!({"project_id": project, "member_id": member}),
+    )
+    .await;
     accepted(
         env,
         "task.create",
@@ -122,5 +156,8 @@ pub async fn project_with_task(env: &TestEnv) -> (Uuid, Uuid, Uuid) {
 }
 
 pub async fn count(env: &TestEnv, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&env.pool).await.expect("count")
+    sqlx::query_scalar(sql)
+        .fetch_one(&env.pool)
+        .await
+        .expect("count")
 }

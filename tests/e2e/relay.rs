@@ -13,7 +13,11 @@ use uuid::Uuid;
 use crate::harness::*;
 
 async fn stream_messages(env: &TestEnv) -> u64 {
-    let mut stream = env.js.get_stream(env.subjects.events_stream()).await.expect("stream");
+    let mut stream = env
+        .js
+        .get_stream(env.subjects.events_stream())
+        .await
+        .expect("stream");
     stream.info().await.expect("info").state.messages
 }
 
@@ -25,25 +29,43 @@ async fn wait_for_messages(env: &TestEnv, expected: u64) {
             assert_eq!(now, expected, "more messages than events");
             return;
         }
-        assert!(Instant::now() < deadline, "only {now} of {expected} events reached JetStream");
+        assert!(
+            Instant::now() < deadline,
+            "only {now} of {expected} events reached JetStream"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
 /// Every message of the events stream, in stream order.
 async fn read_stream(env: &TestEnv) -> Vec<(RecordedEvent, async_nats::HeaderMap, String)> {
-    let stream = env.js.get_stream(env.subjects.events_stream()).await.expect("stream");
+    let stream = env
+        .js
+        .get_stream(env.subjects.events_stream())
+        .await
+        .expect("stream");
     let consumer = stream
-        .create_consumer(pull::Config { deliver_policy: DeliverPolicy::All, ..Default::default() })
+        .create_consumer(pull::Config {
+            deliver_policy: DeliverPolicy::All,
+            ..Default::default()
+        })
         .await
         .expect("consumer");
     let total = stream_messages(env).await as usize;
     let mut messages = consumer.messages().await.expect("messages");
     let mut out = Vec::new();
     while out.len() < total {
-        let message = tokio::time::timeout(Duration::from_secs(10), messages.next()).await.expect("in time").expect("some").expect("ok");
+        let message = tokio::time::timeout(Duration::from_secs(10), messages.next())
+            .await
+            .expect("in time")
+            .expect("some")
+            .expect("ok");
         let event: RecordedEvent = serde_json::from_slice(&message.payload).expect("event JSON");
-        out.push((event, message.headers.clone().expect("headers"), message.subject.to_string()));
+        out.push((
+            event,
+            message.headers.clone().expect("headers"),
+            message.subject.to_string(),
+        ));
         message.ack().await.expect("ack");
     }
     out
@@ -60,18 +82,44 @@ async fn every_event_reaches_jetstream_once_in_commit_order_with_its_headers() {
     wait_for_messages(&env, 5).await;
 
     let messages = read_stream(&env).await;
-    let log: Vec<i64> = store::read_after(&env.pool, store::Position::START, 100).await.expect("log").iter().map(|e| e.global_position).collect();
+    let log: Vec<i64> = store::read_after(&env.pool, store::Position::START, 100)
+        .await
+        .expect("log")
+        .iter()
+        .map(|e| e.global_position)
+        .collect();
     let relayed: Vec<i64> = messages.iter().map(|(e, _, _)| e.global_position).collect();
     assert_eq!(relayed, log);
     let (started, headers, subject) = messages.last().expect("last");
-    assert_eq!(subject, &format!("{}.evt.{project}.task.started", env.namespace));
-    assert_eq!(headers.get("Nats-Msg-Id").map(|v| v.as_str()), Some(started.event_id.to_string().as_str()));
-    assert_eq!(headers.get(bus::POSITION_HEADER).map(|v| v.as_str()), Some(started.global_position.to_string().as_str()));
-    assert_eq!(headers.get(bus::STREAM_HEADER).map(|v| v.as_str()), Some(format!("task-{task}").as_str()));
-    assert_eq!(headers.get(bus::VERSION_HEADER).map(|v| v.as_str()), Some("2"));
-    assert_eq!(headers.get(bus::TYPE_HEADER).map(|v| v.as_str()), Some("task.started"));
+    assert_eq!(
+        subject,
+        &format!("{}.evt.{project}.task.started", env.namespace)
+    );
+    assert_eq!(
+        headers.get("Nats-Msg-Id").map(|v| v.as_str()),
+        Some(started.event_id.to_string().as_str())
+    );
+    assert_eq!(
+        headers.get(bus::POSITION_HEADER).map(|v| v.as_str()),
+        Some(started.global_position.to_string().as_str())
+    );
+    assert_eq!(
+        headers.get(bus::STREAM_HEADER).map(|v| v.as_str()),
+        Some(format!("task-{task}").as_str())
+    );
+    assert_eq!(
+        headers.get(bus::VERSION_HEADER).map(|v| v.as_str()),
+        Some("2")
+    );
+    assert_eq!(
+        headers.get(bus::TYPE_HEADER).map(|v| v.as_str()),
+        Some("task.started")
+    );
     let member_subject = &messages[0].2;
-    assert_eq!(member_subject, &format!("{}.evt._.member.registered", env.namespace));
+    assert_eq!(
+        member_subject,
+        &format!("{}.evt._.member.registered", env.namespace)
+    );
     assert_eq!(metrics.relay.active.get(), 1);
     relay.stop().await;
     handler.stop().await;
@@ -101,11 +149,17 @@ async fn a_relay_restarted_after_publishing_without_its_checkpoint_duplicates_no
     }
     // A crash after publishing and before the checkpoint: the first 30 are on the stream,
     // the checkpoint is still at the start.
-    let log = store::read_after(&env.pool, store::Position::START, 100).await.expect("log");
+    let log = store::read_after(&env.pool, store::Position::START, 100)
+        .await
+        .expect("log");
     let js = jetstream::new(env.nats.clone());
     for event in &log[..30] {
         let (subject, headers, body) = relay::event_message(&env.subjects, event);
-        js.publish_with_headers(subject, headers, body).await.expect("publish").await.expect("ack");
+        js.publish_with_headers(subject, headers, body)
+            .await
+            .expect("publish")
+            .await
+            .expect("ack");
     }
     let relay = start_relay(&env, &metrics);
     wait_for_messages(&env, 50).await;
@@ -117,12 +171,23 @@ async fn a_relay_restarted_after_publishing_without_its_checkpoint_duplicates_no
     relay.abort();
     let relay = start_relay(&env, &metrics);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while store::load_checkpoint(&env.pool, "relay").await.expect("checkpoint") != log.last().expect("last").position() {
-        assert!(Instant::now() < deadline, "the relay checkpoint did not reach the end");
+    while store::load_checkpoint(&env.pool, "relay")
+        .await
+        .expect("checkpoint")
+        != log.last().expect("last").position()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the relay checkpoint did not reach the end"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     relay.stop().await;
-    let relayed: Vec<i64> = read_stream(&env).await.iter().map(|(e, _, _)| e.global_position).collect();
+    let relayed: Vec<i64> = read_stream(&env)
+        .await
+        .iter()
+        .map(|(e, _, _)| e.global_position)
+        .collect();
     let expected: Vec<i64> = log.iter().map(|e| e.global_position).collect();
     assert_eq!(relayed, expected);
 }
@@ -134,12 +199,19 @@ async fn only_one_relay_is_active_and_a_standby_takes_over() {
     let first = start_relay(&env, &first_metrics);
     let deadline = Instant::now() + Duration::from_secs(10);
     while first_metrics.relay.active.get() != 1 {
-        assert!(Instant::now() < deadline, "the first relay never became active");
+        assert!(
+            Instant::now() < deadline,
+            "the first relay never became active"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let second = start_relay(&env, &second_metrics);
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(second_metrics.relay.active.get(), 0, "the second relay must wait");
+    assert_eq!(
+        second_metrics.relay.active.get(),
+        0,
+        "the second relay must wait"
+    );
 
     first.abort();
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -11,7 +11,10 @@ pub struct NatsOptions {
 
 impl NatsOptions {
     pub fn new(url: &str, client_name: &str) -> Self {
-        Self { url: url.to_owned(), client_name: client_name.to_owned() }
+        Self {
+            url: url.to_owned(),
+            client_name: client_name.to_owned(),
+        }
     }
 }
 

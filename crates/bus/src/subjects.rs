@@ -12,7 +12,9 @@ pub struct Subjects {
 
 impl Subjects {
     pub fn new(namespace: &Namespace) -> Self {
-        Self { namespace: namespace.clone() }
+        Self {
+            namespace: namespace.clone(),
+        }
     }
 
     pub fn namespace(&self) -> &Namespace {
@@ -39,7 +41,9 @@ impl Subjects {
 
     /// The command type a command subject names (its last two tokens), if it is one of ours.
     pub fn command_type_of<'a>(&self, subject: &'a str) -> Option<&'a str> {
-        let rest = subject.strip_prefix(self.namespace.as_str())?.strip_prefix(".cmd.")?;
+        let rest = subject
+            .strip_prefix(self.namespace.as_str())?
+            .strip_prefix(".cmd.")?;
         let mut tokens = rest.split('.');
         match (tokens.next(), tokens.next(), tokens.next()) {
             (Some(a), Some(b), None) if !a.is_empty() && !b.is_empty() => Some(rest),
@@ -91,9 +95,15 @@ mod tests {
         assert_eq!(s.events_stream(), "ACME_EVENTS");
         assert_eq!(s.command("task.start"), "acme.cmd.task.start");
         assert_eq!(s.commands_filter(), "acme.cmd.>");
-        assert_eq!(s.event(None, "member.registered"), "acme.evt._.member.registered");
+        assert_eq!(
+            s.event(None, "member.registered"),
+            "acme.evt._.member.registered"
+        );
         let id = Uuid::nil();
-        assert_eq!(s.event(Some(id), "task.started"), format!("acme.evt.{id}.task.started"));
+        assert_eq!(
+            s.event(Some(id), "task.started"),
+            format!("acme.evt.{id}.task.started")
+        );
         assert_eq!(s.result(id), format!("acme.result.{id}"));
     }
 

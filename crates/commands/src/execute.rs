@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use domain::{Command, CommandEnvelope, Event, Rejection, RejectionCode, References, State, StreamId};
+use domain::{
+    Command, CommandEnvelope, Event, References, Rejection, RejectionCode, State, StreamId,
+};
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -18,7 +20,11 @@ const CONFLICT_ATTEMPTS: usize = 8;
 const CLOSURE_LIMIT: usize = 10_000;
 
 /// The outcome of a valid command, or an infrastructure failure to retry later.
-pub async fn execute(shared: &Shared, envelope: &CommandEnvelope, command: &Command) -> anyhow::Result<serde_json::Value> {
+pub async fn execute(
+    shared: &Shared,
+    envelope: &CommandEnvelope,
+    command: &Command,
+) -> anyhow::Result<serde_json::Value> {
     let command_type = command.command_type().as_str();
     for _ in 0..CONFLICT_ATTEMPTS {
         let target = command.target();
@@ -28,7 +34,10 @@ pub async fn execute(shared: &Shared, envelope: &CommandEnvelope, command: &Comm
         {
             let rejection = Rejection::new(
                 RejectionCode::VersionConflict,
-                format!("{} is at version {version}, not {expected}", target.as_str()),
+                format!(
+                    "{} is at version {version}, not {expected}",
+                    target.as_str()
+                ),
             )
             .with_field("expected_version");
             return reject(shared, envelope.command_id, command_type, &rejection).await;
@@ -36,42 +45,71 @@ pub async fn execute(shared: &Shared, envelope: &CommandEnvelope, command: &Comm
         let refs = load_references(&shared.pool, command, current.as_ref()).await?;
         let events = match domain::decide(command, current.as_ref(), &refs) {
             Ok(events) => events,
-            Err(rejection) => return reject(shared, envelope.command_id, command_type, &rejection).await,
+            Err(rejection) => {
+                return reject(shared, envelope.command_id, command_type, &rejection).await;
+            }
         };
-        let request = append_request(envelope, command_type, &target, version, current.as_ref(), &events);
+        let request = append_request(
+            envelope,
+            command_type,
+            &target,
+            version,
+            current.as_ref(),
+            &events,
+        );
         match store::append(&shared.pool, &request).await {
             Ok(appended) => {
                 shared.notifier.wake();
                 for event in &events {
                     let category = event.event_type().split('.').next().unwrap_or("unknown");
-                    shared.metrics.events_appended.with_label_values(&[category]).inc();
+                    shared
+                        .metrics
+                        .events_appended
+                        .with_label_values(&[category])
+                        .inc();
                 }
                 return Ok(outcome::accepted(envelope.command_id, &appended));
             }
             Err(store::AppendError::VersionConflict { stream_id }) => {
                 if envelope.expected_version.is_some() {
-                    let rejection = Rejection::new(RejectionCode::VersionConflict, format!("{stream_id} changed concurrently"))
-                        .with_field("expected_version");
+                    let rejection = Rejection::new(
+                        RejectionCode::VersionConflict,
+                        format!("{stream_id} changed concurrently"),
+                    )
+                    .with_field("expected_version");
                     return reject(shared, envelope.command_id, command_type, &rejection).await;
                 }
                 tracing::debug!(%stream_id, command_id = %envelope.command_id, "version conflict, deciding again");
             }
             Err(store::AppendError::DuplicateCommand | store::AppendError::DuplicateEvent) => {
                 let first = store::find_outcome(&shared.pool, envelope.command_id).await?;
-                return first.ok_or_else(|| anyhow::anyhow!("a duplicate command without a recorded outcome"));
+                return first.ok_or_else(|| {
+                    anyhow::anyhow!("a duplicate command without a recorded outcome")
+                });
             }
             Err(store::AppendError::Empty) => {
-                let rejection = Rejection::new(RejectionCode::InvalidTransition, "the command changes nothing");
+                let rejection = Rejection::new(
+                    RejectionCode::InvalidTransition,
+                    "the command changes nothing",
+                );
                 return reject(shared, envelope.command_id, command_type, &rejection).await;
             }
             Err(store::AppendError::Database(error)) => return Err(error.into()),
         }
     }
-    let rejection = Rejection::new(RejectionCode::VersionConflict, "the stream kept changing; send the command again");
+    let rejection = Rejection::new(
+        RejectionCode::VersionConflict,
+        "the stream kept changing; send the command again",
+    );
     reject(shared, envelope.command_id, command_type, &rejection).await
 }
 
-pub async fn reject(shared: &Shared, command_id: Uuid, command_type: &str, rejection: &Rejection) -> anyhow::Result<serde_json::Value> {
+pub async fn reject(
+    shared: &Shared,
+    command_id: Uuid,
+    command_type: &str,
+    rejection: &Rejection,
+) -> anyhow::Result<serde_json::Value> {
     let outcome = outcome::rejected(command_id, rejection);
     Ok(store::record_rejection(&shared.pool, command_id, command_type, &outcome).await?)
 }
@@ -86,15 +124,20 @@ fn fold(recorded: &[store::RecordedEvent]) -> anyhow::Result<(Option<State>, i32
     let mut state = None;
     let mut version = 0;
     for event in recorded {
-        let decoded = Event::from_stored(&event.event_type, event.schema_version, &event.payload)
-            .map_err(|e| anyhow::anyhow!("event {} cannot be read: {e:?}", event.event_id))?;
+        let decoded =
+            Event::from_stored(&event.event_type, event.schema_version, &event.payload)
+                .map_err(|e| anyhow::anyhow!("event {} cannot be read: {e:?}", event.event_id))?;
         state = domain::evolve(state, &decoded);
         version = event.stream_version;
     }
     Ok((state, version))
 }
 
-async fn load_references(pool: &PgPool, command: &Command, current: Option<&State>) -> anyhow::Result<References> {
+async fn load_references(
+    pool: &PgPool,
+    command: &Command,
+    current: Option<&State>,
+) -> anyhow::Result<References> {
     let mut refs = References::new();
     let mut wanted: Vec<StreamId> = command.references(current);
     let mut seen: HashSet<String> = wanted.iter().map(|s| s.as_str().to_owned()).collect();
@@ -105,8 +148,12 @@ async fn load_references(pool: &PgPool, command: &Command, current: Option<&Stat
         let recorded = store::read_streams(pool, &ids).await?;
         wanted.clear();
         for chunk in recorded.chunk_by(|a, b| a.stream_id == b.stream_id) {
-            let (Some(state), _) = fold(chunk)? else { continue };
-            let Some(stream) = StreamId::parse(&chunk[0].stream_id) else { continue };
+            let (Some(state), _) = fold(chunk)? else {
+                continue;
+            };
+            let Some(stream) = StreamId::parse(&chunk[0].stream_id) else {
+                continue;
+            };
             if follow_dependencies && let State::Task(task) = &state {
                 for dependency in &task.depends_on {
                     let next = StreamId::task(*dependency);
@@ -161,7 +208,14 @@ fn append_request(
         })
         .collect();
     store::AppendRequest {
-        command: Some(store::CommandRecord { command_id: envelope.command_id, command_type: command_type.to_owned() }),
-        streams: vec![store::StreamAppend { stream_id: target.as_str().to_owned(), expected_version: version, events: new_events }],
+        command: Some(store::CommandRecord {
+            command_id: envelope.command_id,
+            command_type: command_type.to_owned(),
+        }),
+        streams: vec![store::StreamAppend {
+            stream_id: target.as_str().to_owned(),
+            expected_version: version,
+            events: new_events,
+        }],
     }
 }

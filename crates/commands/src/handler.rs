@@ -63,7 +63,10 @@ pub(crate) struct Shared {
 pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     let js = jetstream::new(ctx.nats.clone());
     let stream_name = ctx.subjects.commands_stream();
-    let stream = js.get_stream(&stream_name).await.with_context(|| format!("opening stream {stream_name}"))?;
+    let stream = js
+        .get_stream(&stream_name)
+        .await
+        .with_context(|| format!("opening stream {stream_name}"))?;
     let consumer = stream
         .get_or_create_consumer(
             &ctx.config.consumer_name,
@@ -120,7 +123,10 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
             },
         }
     }
-    tracing::info!(in_hand = tasks.len(), "command handler stopping after the commands in hand");
+    tracing::info!(
+        in_hand = tasks.len(),
+        "command handler stopping after the commands in hand"
+    );
     let _ = stop.send(true);
     while tasks.join_next().await.is_some() {}
     Ok(())
@@ -164,14 +170,30 @@ async fn handle(
         }
     };
     if let Some((command_id, command_type, outcome, first_time)) = answer {
-        let label = if first_time { outcome::status(&outcome).to_owned() } else { "duplicate".to_owned() };
-        shared.metrics.handled.with_label_values(&[command_type.as_str(), label.as_str()]).inc();
+        let label = if first_time {
+            outcome::status(&outcome).to_owned()
+        } else {
+            "duplicate".to_owned()
+        };
+        shared
+            .metrics
+            .handled
+            .with_label_values(&[command_type.as_str(), label.as_str()])
+            .inc();
         if let Some(code) = outcome.pointer("/error/code").and_then(|c| c.as_str()) {
             shared.metrics.rejections.with_label_values(&[code]).inc();
         }
-        shared.metrics.duration.with_label_values(&[command_type.as_str()]).observe(started.elapsed().as_secs_f64());
+        shared
+            .metrics
+            .duration
+            .with_label_values(&[command_type.as_str()])
+            .observe(started.elapsed().as_secs_f64());
         let body = serde_json::to_vec(&outcome).unwrap_or_default();
-        if let Err(error) = shared.nats.publish(shared.subjects.result(command_id), body.into()).await {
+        if let Err(error) = shared
+            .nats
+            .publish(shared.subjects.result(command_id), body.into())
+            .await
+        {
             // The outcome is recorded; a client that missed it reads it over the API.
             tracing::warn!(%error, %command_id, "publishing an outcome failed");
         }
@@ -185,15 +207,34 @@ async fn handle(
 type Answer = Option<(uuid::Uuid, String, serde_json::Value, bool)>;
 
 /// The outcome to send, with whether it was decided now; `None` for unanswerable messages.
-async fn answer(shared: &Shared, message: &jetstream::Message, intake: &Intake) -> anyhow::Result<Answer> {
+async fn answer(
+    shared: &Shared,
+    message: &jetstream::Message,
+    intake: &Intake,
+) -> anyhow::Result<Answer> {
     match intake {
         Intake::Unanswerable { code, error } => {
-            store::record_rejected_message(&shared.pool, &message.subject, &message.payload, code.as_str(), error).await?;
-            shared.metrics.rejected_messages.with_label_values(&[code.as_str()]).inc();
+            store::record_rejected_message(
+                &shared.pool,
+                &message.subject,
+                &message.payload,
+                code.as_str(),
+                error,
+            )
+            .await?;
+            shared
+                .metrics
+                .rejected_messages
+                .with_label_values(&[code.as_str()])
+                .inc();
             tracing::info!(subject = %message.subject, code = code.as_str(), %error, "kept an unanswerable command message");
             Ok(None)
         }
-        Intake::Rejected { command_id, command_type, rejection } => {
+        Intake::Rejected {
+            command_id,
+            command_type,
+            rejection,
+        } => {
             if let Some(first) = store::find_outcome(&shared.pool, *command_id).await? {
                 return Ok(Some((*command_id, command_type.clone(), first, false)));
             }

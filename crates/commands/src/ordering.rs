@@ -72,11 +72,15 @@ mod tests {
         let mut second = ordering.enter(&keys(&["task-1", "project-1"]));
         let mut unrelated = ordering.enter(&keys(&["task-2"]));
 
-        tokio::time::timeout(Duration::from_secs(1), unrelated.wait()).await.expect("unrelated runs at once");
+        tokio::time::timeout(Duration::from_secs(1), unrelated.wait())
+            .await
+            .expect("unrelated runs at once");
         let blocked = tokio::time::timeout(Duration::from_millis(50), second.wait()).await;
         assert!(blocked.is_err(), "second must wait for first");
 
         drop(first);
-        tokio::time::timeout(Duration::from_secs(1), second.wait()).await.expect("released");
+        tokio::time::timeout(Duration::from_secs(1), second.wait())
+            .await
+            .expect("released");
     }
 }

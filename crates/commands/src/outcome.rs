@@ -20,5 +20,8 @@ pub fn accepted(command_id: Uuid, appended: &store::Appended) -> serde_json::Val
 
 /// `accepted` or `rejected`, for metrics.
 pub fn status(outcome: &serde_json::Value) -> &str {
-    outcome.get("status").and_then(|s| s.as_str()).unwrap_or("unknown")
+    outcome
+        .get("status")
+        .and_then(|s| s.as_str())
+        .unwrap_or("unknown")
 }

@@ -17,17 +17,25 @@ impl SchemaCheck {
         let mut validators = HashMap::new();
         for command_type in CommandType::ALL {
             let schema = domain::command_schema(command_type);
-            let validator = jsonschema::validator_for(&schema)
-                .map_err(|e| anyhow::anyhow!("compiling the schema of {}: {e}", command_type.as_str()))?;
+            let validator = jsonschema::validator_for(&schema).map_err(|e| {
+                anyhow::anyhow!("compiling the schema of {}: {e}", command_type.as_str())
+            })?;
             validators.insert(command_type.as_str(), validator);
         }
         Ok(Self { validators })
     }
 
     /// The first violation, as a rejection naming the field (`payload.estimate_hours`).
-    pub fn check(&self, command_type: CommandType, envelope: &serde_json::Value) -> Result<(), Rejection> {
+    pub fn check(
+        &self,
+        command_type: CommandType,
+        envelope: &serde_json::Value,
+    ) -> Result<(), Rejection> {
         let Some(validator) = self.validators.get(command_type.as_str()) else {
-            return Err(Rejection::new(RejectionCode::UnknownCommandType, format!("unknown command type {}", command_type.as_str())));
+            return Err(Rejection::new(
+                RejectionCode::UnknownCommandType,
+                format!("unknown command type {}", command_type.as_str()),
+            ));
         };
         let Some(error) = validator.iter_errors(envelope).next() else {
             return Ok(());
@@ -41,9 +49,12 @@ impl SchemaCheck {
             .collect();
         // For a missing or unexpected property the instance path is its parent object.
         match error.kind() {
-            ValidationErrorKind::Required { property } => {
-                path.push(property.as_str().map(str::to_owned).unwrap_or_else(|| property.to_string()))
-            }
+            ValidationErrorKind::Required { property } => path.push(
+                property
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| property.to_string()),
+            ),
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 if let Some(name) = unexpected.first() {
                     path.push(name.clone())
@@ -51,7 +62,11 @@ impl SchemaCheck {
             }
             _ => {}
         }
-        let field = if path.is_empty() { "command".to_owned() } else { path.join(".") };
+        let field = if path.is_empty() {
+            "command".to_owned()
+        } else {
+            path.join(".")
+        };
         let message = match error.kind() {
             ValidationErrorKind::AdditionalProperties { .. } => format!("{field}: unknown field"),
             ValidationErrorKind::Required { .. } => format!("{field}: required field is missing"),
@@ -92,23 +107,36 @@ mod tests {
             "member_id": "0d6c6a57-3f1e-4d0b-8c9e-9c1e1f0b7a21",
             "name": "Ada", "skills": ["rust"], "capacity_hours_per_week": "lots"
         }));
-        let rejection = check.check(CommandType::MemberRegister, &wrong_type).expect_err("wrong type");
+        let rejection = check
+            .check(CommandType::MemberRegister, &wrong_type)
+            .expect_err("wrong type");
         assert_eq!(rejection.code, RejectionCode::InvalidCommand);
-        assert_eq!(rejection.field.as_deref(), Some("payload.capacity_hours_per_week"));
+        assert_eq!(
+            rejection.field.as_deref(),
+            Some("payload.capacity_hours_per_week")
+        );
 
-        let missing = envelope(json!({"member_id": "0d6c6a57-3f1e-4d0b-8c9e-9c1e1f0b7a21", "skills": [], "capacity_hours_per_week": 1}));
-        let rejection = check.check(CommandType::MemberRegister, &missing).expect_err("missing name");
+        let missing = envelope(
+            json!({"member_id": "0d6c6a57-3f1e-4d0b-8c9e-9c1e1f0b7a21", "skills": [], "capacity_hours_per_week": 1}),
+        );
+        let rejection = check
+            .check(CommandType::MemberRegister, &missing)
+            .expect_err("missing name");
         assert_eq!(rejection.field.as_deref(), Some("payload.name"));
 
         let mut unknown = envelope(json!({
             "member_id": "0d6c6a57-3f1e-4d0b-8c9e-9c1e1f0b7a21",
             "name": "Ada", "skills": [], "capacity_hours_per_week": 1, "salary": 3
         }));
-        let rejection = check.check(CommandType::MemberRegister, &unknown).expect_err("unknown field");
+        let rejection = check
+            .check(CommandType::MemberRegister, &unknown)
+            .expect_err("unknown field");
         assert_eq!(rejection.field.as_deref(), Some("payload.salary"));
 
         unknown["extra"] = json!(true);
-        let rejection = check.check(CommandType::MemberRegister, &unknown).expect_err("unknown envelope field");
+        let rejection = check
+            .check(CommandType::MemberRegister, &unknown)
+            .expect_err("unknown envelope field");
         assert!(rejection.field.is_some());
     }
 }

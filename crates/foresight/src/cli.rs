@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 
 #[derive(Parser, Debug)]
-#[command(name = "foresight", version, about = "Event-sourced project management that predicts.")]
+#[command(
+    name = "foresight",
+    version,
+    about = "Event-sourced project management that predicts."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -18,16 +22,36 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// PostgreSQL, where the log and every projection live.
-    #[arg(long, global = true, env = "FORESIGHT_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
     pub database_url: String,
     /// NATS with JetStream.
-    #[arg(long, global = true, env = "FORESIGHT_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_NATS_URL",
+        default_value = "nats://127.0.0.1:4222"
+    )]
     pub nats_url: String,
     /// Schema, subject prefix and stream-name prefix of this deployment.
-    #[arg(long, global = true, env = "FORESIGHT_NAMESPACE", default_value = "foresight")]
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_NAMESPACE",
+        default_value = "foresight"
+    )]
     pub namespace: String,
     /// Where `/healthz`, `/readyz` and `/metrics` are served.
-    #[arg(long, global = true, env = "FORESIGHT_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_HTTP_ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
     pub http_addr: String,
     /// Log lines as JSON instead of text.
     #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
@@ -36,14 +60,22 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     pub fn log_format(&self) -> telemetry::LogFormat {
-        if self.log_json { telemetry::LogFormat::Json } else { telemetry::LogFormat::Text }
+        if self.log_json {
+            telemetry::LogFormat::Json
+        } else {
+            telemetry::LogFormat::Text
+        }
     }
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Every role in one process; creates the schema and the streams.
-    Up,
+    Up {
+        /// Also play a small demo workload through the command path once the roles run.
+        #[arg(long)]
+        demo: bool,
+    },
     /// One role.
     Run {
         #[arg(value_enum)]
@@ -71,10 +103,18 @@ pub enum Role {
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_args(&cli.global)?;
     match cli.command {
-        Command::Up => crate::roles::up(&config).await.map(|_| ExitCode::SUCCESS),
-        Command::Run { role } => crate::roles::run_one(&config, role).await.map(|_| ExitCode::SUCCESS),
+        Command::Up { demo } => crate::roles::up(&config, demo)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Run { role } => crate::roles::run_one(&config, role)
+            .await
+            .map(|_| ExitCode::SUCCESS),
         Command::Send(args) => crate::send::send(&config, args).await,
-        Command::Events(args) => crate::events::events(&config, args).await.map(|_| ExitCode::SUCCESS),
-        Command::Bench { what, options } => crate::bench::run(&config, what, options).await.map(|_| ExitCode::SUCCESS),
+        Command::Events(args) => crate::events::events(&config, args)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Bench { what, options } => crate::bench::run(&config, what, options)
+            .await
+            .map(|_| ExitCode::SUCCESS),
     }
 }

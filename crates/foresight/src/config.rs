@@ -19,11 +19,18 @@ impl Config {
     pub fn from_args(args: &GlobalArgs) -> anyhow::Result<Self> {
         let namespace = Namespace::new(&args.namespace)
             .map_err(|e| anyhow::anyhow!("--namespace / FORESIGHT_NAMESPACE: {e:?}"))?;
-        let http_addr = args
-            .http_addr
-            .parse()
-            .with_context(|| format!("--http-addr / FORESIGHT_HTTP_ADDR: {} is not host:port", args.http_addr))?;
-        Ok(Self { database_url: args.database_url.clone(), nats_url: args.nats_url.clone(), namespace, http_addr })
+        let http_addr = args.http_addr.parse().with_context(|| {
+            format!(
+                "--http-addr / FORESIGHT_HTTP_ADDR: {} is not host:port",
+                args.http_addr
+            )
+        })?;
+        Ok(Self {
+            database_url: args.database_url.clone(),
+            nats_url: args.nats_url.clone(),
+            namespace,
+            http_addr,
+        })
     }
 
     pub fn connect_options(&self, role: &str) -> store::ConnectOptions {
@@ -38,6 +45,9 @@ impl Config {
 
     /// The same deployment under another namespace (benchmarks use their own).
     pub fn with_namespace(&self, namespace: Namespace) -> Self {
-        Self { namespace, ..self.clone() }
+        Self {
+            namespace,
+            ..self.clone()
+        }
     }
 }

@@ -29,7 +29,9 @@ pub async fn events(config: &Config, args: EventsArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut listener = PgListener::connect_with(&pool).await?;
-    listener.listen(&store::notify_channel(&config.namespace)).await?;
+    listener
+        .listen(&store::notify_channel(&config.namespace))
+        .await?;
     let mut after = store::Position::START;
     let mut printed = 0usize;
     loop {

@@ -3,10 +3,12 @@
 mod bench;
 mod cli;
 mod config;
+mod demo;
 mod events;
 mod roles;
 mod send;
 mod shutdown;
+mod workload;
 
 use clap::Parser;
 

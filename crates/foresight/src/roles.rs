@@ -12,12 +12,12 @@ use crate::config::Config;
 use crate::shutdown::Shutdown;
 
 /// Every role built so far, in one process.
-pub async fn up(config: &Config) -> anyhow::Result<()> {
-    start(config, &[Role::Commands, Role::Relay]).await
+pub async fn up(config: &Config, demo: bool) -> anyhow::Result<()> {
+    start(config, &[Role::Commands, Role::Relay], demo).await
 }
 
 pub async fn run_one(config: &Config, role: Role) -> anyhow::Result<()> {
-    start(config, &[role]).await
+    start(config, &[role], false).await
 }
 
 /// Connections and streams every role needs.
@@ -34,10 +34,15 @@ pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
     let subjects = Subjects::new(&config.namespace);
     bus::ensure_streams(&jetstream::new(nats.clone()), &subjects).await?;
     let notifier = store::Notifier::spawn(pool.clone(), &config.namespace);
-    Ok(Services { pool, nats, subjects, notifier })
+    Ok(Services {
+        pool,
+        nats,
+        subjects,
+        notifier,
+    })
 }
 
-async fn start(config: &Config, roles: &[Role]) -> anyhow::Result<()> {
+async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()> {
     let shutdown = Shutdown::from_signals();
     let metrics = Metrics::new();
     let readiness = Readiness::default();
@@ -82,6 +87,14 @@ async fn start(config: &Config, roles: &[Role]) -> anyhow::Result<()> {
         });
     }
     readiness.set_ready();
+    if demo {
+        let (nats, subjects) = (services.nats.clone(), services.subjects.clone());
+        tokio::spawn(async move {
+            if let Err(error) = crate::demo::play(&nats, &subjects).await {
+                tracing::warn!(error = %format!("{error:#}"), "the demo workload failed");
+            }
+        });
+    }
     // A role that fails takes the process down, so that its supervisor restarts all of it.
     let (first, _, rest) = select_all(running).await;
     first.context("a role panicked")??;

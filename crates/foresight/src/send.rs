@@ -43,7 +43,10 @@ pub struct SendArgs {
 
 pub async fn send(config: &Config, args: SendArgs) -> anyhow::Result<ExitCode> {
     let envelope = build_envelope(&args)?;
-    let command_type = envelope["type"].as_str().context("the envelope has no type")?.to_owned();
+    let command_type = envelope["type"]
+        .as_str()
+        .context("the envelope has no type")?
+        .to_owned();
     let command_id = envelope["command_id"]
         .as_str()
         .and_then(|s| Uuid::parse_str(s).ok())
@@ -54,19 +57,32 @@ pub async fn send(config: &Config, args: SendArgs) -> anyhow::Result<ExitCode> {
     // Subscribe before publishing, or a fast handler's answer could be missed.
     let mut results = nats.subscribe(subjects.result(command_id)).await?;
     let js = jetstream::new(nats.clone());
-    js.publish(subjects.command(&command_type), serde_json::to_vec(&envelope)?.into())
-        .await
-        .context("publishing the command")?
-        .await
-        .context("the commands stream did not acknowledge the command")?;
+    js.publish(
+        subjects.command(&command_type),
+        serde_json::to_vec(&envelope)?.into(),
+    )
+    .await
+    .context("publishing the command")?
+    .await
+    .context("the commands stream did not acknowledge the command")?;
 
     let outcome = tokio::time::timeout(Duration::from_millis(args.timeout_ms), results.next())
         .await
-        .with_context(|| format!("no outcome for {command_id} within {} ms (is `foresight up` running?)", args.timeout_ms))?
+        .with_context(|| {
+            format!(
+                "no outcome for {command_id} within {} ms (is `foresight up` running?)",
+                args.timeout_ms
+            )
+        })?
         .context("the subscription ended")?;
-    let outcome: Value = serde_json::from_slice(&outcome.payload).context("the outcome is not JSON")?;
+    let outcome: Value =
+        serde_json::from_slice(&outcome.payload).context("the outcome is not JSON")?;
     println!("{}", serde_json::to_string_pretty(&outcome)?);
-    Ok(if outcome["status"] == "accepted" { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if outcome["status"] == "accepted" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn build_envelope(args: &SendArgs) -> anyhow::Result<Value> {
@@ -77,9 +93,13 @@ fn build_envelope(args: &SendArgs) -> anyhow::Result<Value> {
         Some(raw) => serde_json::from_str(raw).context("--payload is not JSON")?,
         None => json!({}),
     };
-    let object = payload.as_object_mut().context("the payload must be a JSON object")?;
+    let object = payload
+        .as_object_mut()
+        .context("the payload must be a JSON object")?;
     for field in &args.fields {
-        let (key, value) = field.split_once('=').with_context(|| format!("{field}: expected key=value"))?;
+        let (key, value) = field
+            .split_once('=')
+            .with_context(|| format!("{field}: expected key=value"))?;
         let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
         object.insert(key.to_owned(), value);
     }

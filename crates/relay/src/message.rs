@@ -5,7 +5,10 @@ use bus::Subjects;
 use store::RecordedEvent;
 use uuid::Uuid;
 
-pub fn event_message(subjects: &Subjects, event: &RecordedEvent) -> (String, HeaderMap, bytes::Bytes) {
+pub fn event_message(
+    subjects: &Subjects,
+    event: &RecordedEvent,
+) -> (String, HeaderMap, bytes::Bytes) {
     let project_id = event
         .metadata
         .get("project_id")
@@ -14,11 +17,23 @@ pub fn event_message(subjects: &Subjects, event: &RecordedEvent) -> (String, Hea
     let subject = subjects.event(project_id, &event.event_type);
     let mut headers = HeaderMap::new();
     // JetStream drops a message whose id it saw within the duplicate window.
-    headers.insert(async_nats::header::NATS_MESSAGE_ID, event.event_id.to_string().as_str());
-    headers.insert(bus::POSITION_HEADER, event.global_position.to_string().as_str());
-    headers.insert(bus::TRANSACTION_HEADER, event.transaction_id.to_string().as_str());
+    headers.insert(
+        async_nats::header::NATS_MESSAGE_ID,
+        event.event_id.to_string().as_str(),
+    );
+    headers.insert(
+        bus::POSITION_HEADER,
+        event.global_position.to_string().as_str(),
+    );
+    headers.insert(
+        bus::TRANSACTION_HEADER,
+        event.transaction_id.to_string().as_str(),
+    );
     headers.insert(bus::STREAM_HEADER, event.stream_id.as_str());
-    headers.insert(bus::VERSION_HEADER, event.stream_version.to_string().as_str());
+    headers.insert(
+        bus::VERSION_HEADER,
+        event.stream_version.to_string().as_str(),
+    );
     headers.insert(bus::TYPE_HEADER, event.event_type.as_str());
     let body = serde_json::to_vec(event).unwrap_or_default();
     (subject, headers, body.into())

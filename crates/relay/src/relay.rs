@@ -29,7 +29,11 @@ pub struct RelayConfig {
 
 impl Default for RelayConfig {
     fn default() -> Self {
-        Self { batch_size: 2000, poll_interval: Duration::from_secs(1), lock_retry: Duration::from_millis(500) }
+        Self {
+            batch_size: 2000,
+            poll_interval: Duration::from_secs(1),
+            lock_retry: Duration::from_millis(500),
+        }
     }
 }
 
@@ -68,7 +72,9 @@ async fn relay_while_holding_lock(
     js: &jetstream::Context,
     shutdown: &mut (impl Future<Output = ()> + Unpin),
 ) -> anyhow::Result<()> {
-    let mut conn = PgConnection::connect_with(&ctx.connect.pg_options()?).await.context("connecting the relay")?;
+    let mut conn = PgConnection::connect_with(&ctx.connect.pg_options()?)
+        .await
+        .context("connecting the relay")?;
     let lock_name = format!("{}.relay", ctx.subjects.namespace());
     loop {
         let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
@@ -86,8 +92,12 @@ async fn relay_while_holding_lock(
     ctx.metrics.active.set(1);
     tracing::info!(namespace = %ctx.subjects.namespace(), "relay holds the lock");
 
-    let mut listener = PgListener::connect_with(&ctx.pool).await.context("listening for the log")?;
-    listener.listen(&store::notify_channel(ctx.subjects.namespace())).await?;
+    let mut listener = PgListener::connect_with(&ctx.pool)
+        .await
+        .context("listening for the log")?;
+    listener
+        .listen(&store::notify_channel(ctx.subjects.namespace()))
+        .await?;
     // After (re)connecting, the log is re-read from the checkpoint: NOTIFY is only a hint.
     let mut checkpoint = store::load_checkpoint(&mut conn, CHECKPOINT).await?;
     loop {
@@ -102,7 +112,9 @@ async fn relay_while_holding_lock(
             checkpoint = last.position();
             ctx.metrics.published.inc_by(batch.len() as u64);
             ctx.metrics.position.set(last.global_position);
-            ctx.metrics.batch_duration.observe(started.elapsed().as_secs_f64());
+            ctx.metrics
+                .batch_duration
+                .observe(started.elapsed().as_secs_f64());
             continue;
         }
         ctx.metrics.head.set(store::head_position(&ctx.pool).await?);
@@ -120,12 +132,20 @@ async fn relay_while_holding_lock(
     }
 }
 
-async fn publish(ctx: &RelayContext, js: &jetstream::Context, batch: &[store::RecordedEvent]) -> anyhow::Result<()> {
+async fn publish(
+    ctx: &RelayContext,
+    js: &jetstream::Context,
+    batch: &[store::RecordedEvent],
+) -> anyhow::Result<()> {
     let mut acks = Vec::with_capacity(batch.len());
     for event in batch {
         let (subject, headers, body) = event_message(&ctx.subjects, event);
         // Sent back to back; the acks are awaited together below.
-        acks.push(js.publish_with_headers(subject, headers, body).await.context("publishing an event")?);
+        acks.push(
+            js.publish_with_headers(subject, headers, body)
+                .await
+                .context("publishing an event")?,
+        );
     }
     for ack in acks {
         ack.await.context("awaiting a publish ack")?;

@@ -70,8 +70,16 @@ impl AppendError {
 
 /// Appends in one statement. On a pool that is one implicit transaction; inside an open
 /// transaction it joins it, which tests use to force interleavings.
-pub async fn append<'c, E: PgExecutor<'c>>(executor: E, request: &AppendRequest) -> Result<Appended, AppendError> {
-    let last = request.streams.iter().rev().find(|s| !s.events.is_empty()).ok_or(AppendError::Empty)?;
+pub async fn append<'c, E: PgExecutor<'c>>(
+    executor: E,
+    request: &AppendRequest,
+) -> Result<Appended, AppendError> {
+    let last = request
+        .streams
+        .iter()
+        .rev()
+        .find(|s| !s.events.is_empty())
+        .ok_or(AppendError::Empty)?;
     let target_stream = last.stream_id.clone();
     let target_version = last.expected_version + last.events.len() as i32;
 
@@ -116,18 +124,28 @@ pub async fn append<'c, E: PgExecutor<'c>>(executor: E, request: &AppendRequest)
 
     let (ok, positions) = row;
     if !ok {
-        return Err(AppendError::VersionConflict { stream_id: target_stream });
+        return Err(AppendError::VersionConflict {
+            stream_id: target_stream,
+        });
     }
-    Ok(Appended { positions, stream_id: target_stream, version: target_version })
+    Ok(Appended {
+        positions,
+        stream_id: target_stream,
+        version: target_version,
+    })
 }
 
 fn classify(error: sqlx::Error, stream_ids: &[&str]) -> AppendError {
-    let constraint = error.as_database_error().and_then(|e| e.constraint()).map(str::to_owned);
+    let constraint = error
+        .as_database_error()
+        .and_then(|e| e.constraint())
+        .map(str::to_owned);
     match constraint.as_deref() {
         Some("events_stream_id_stream_version_key") => {
             // Postgres names the conflicting key in the detail; the first stream is a fine fallback.
             let detail = error.as_database_error().and_then(|e| {
-                e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().and_then(|pg| pg.detail().map(str::to_owned))
+                e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .and_then(|pg| pg.detail().map(str::to_owned))
             });
             let stream_id = stream_ids
                 .iter()

@@ -4,18 +4,27 @@ use sqlx::PgExecutor;
 
 use crate::Position;
 
-pub async fn load_checkpoint<'c, E: PgExecutor<'c>>(executor: E, consumer: &str) -> sqlx::Result<Position> {
+pub async fn load_checkpoint<'c, E: PgExecutor<'c>>(
+    executor: E,
+    consumer: &str,
+) -> sqlx::Result<Position> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT transaction_id::text::bigint, global_position FROM checkpoints WHERE consumer = $1",
     )
     .bind(consumer)
     .fetch_optional(executor)
     .await?;
-    Ok(row.map(|(tx, pos)| Position::new(tx, pos)).unwrap_or(Position::START))
+    Ok(row
+        .map(|(tx, pos)| Position::new(tx, pos))
+        .unwrap_or(Position::START))
 }
 
 /// Moves the checkpoint forward; never back, so a late writer cannot rewind it.
-pub async fn save_checkpoint<'c, E: PgExecutor<'c>>(executor: E, consumer: &str, at: Position) -> sqlx::Result<()> {
+pub async fn save_checkpoint<'c, E: PgExecutor<'c>>(
+    executor: E,
+    consumer: &str,
+    at: Position,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO checkpoints (consumer, transaction_id, global_position) VALUES ($1, $2::text::xid8, $3) \
          ON CONFLICT (consumer) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, \

@@ -4,7 +4,10 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// The recorded outcome of a command, if it was handled.
-pub async fn find_outcome<'c, E: PgExecutor<'c>>(executor: E, command_id: Uuid) -> sqlx::Result<Option<serde_json::Value>> {
+pub async fn find_outcome<'c, E: PgExecutor<'c>>(
+    executor: E,
+    command_id: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
     sqlx::query_scalar("SELECT outcome FROM command_results WHERE command_id = $1")
         .bind(command_id)
         .fetch_optional(executor)

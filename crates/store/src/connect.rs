@@ -47,7 +47,12 @@ pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options.pg_options()?)
         .await
-        .with_context(|| format!("connecting to PostgreSQL for namespace {}", options.namespace))?;
+        .with_context(|| {
+            format!(
+                "connecting to PostgreSQL for namespace {}",
+                options.namespace
+            )
+        })?;
     crate::migrate(&pool, &options.namespace).await?;
     Ok(pool)
 }
@@ -56,6 +61,8 @@ pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
 pub async fn drop_namespace(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {
     // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
     let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", namespace.as_str());
-    pool.execute(sql.as_str()).await.context("dropping the namespace schema")?;
+    pool.execute(sql.as_str())
+        .await
+        .context("dropping the namespace schema")?;
     Ok(())
 }

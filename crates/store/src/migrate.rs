@@ -18,13 +18,21 @@ pub async fn migrate(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()>
         .await?;
     // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
     let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", namespace.as_str());
-    tx.execute(sql.as_str()).await.context("creating the namespace schema")?;
+    tx.execute(sql.as_str())
+        .await
+        .context("creating the namespace schema")?;
     tx.commit().await?;
 
     let migrations = LOG_MIGRATIONS
         .iter()
         .map(|(version, name, sql)| {
-            Migration::new(*version, Cow::Borrowed(*name), MigrationType::Simple, Cow::Borrowed(*sql), false)
+            Migration::new(
+                *version,
+                Cow::Borrowed(*name),
+                MigrationType::Simple,
+                Cow::Borrowed(*sql),
+                false,
+            )
         })
         .collect::<Vec<_>>();
     let migrator = Migrator {

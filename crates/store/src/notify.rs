@@ -30,7 +30,11 @@ impl Notifier {
         tokio::spawn(async move {
             loop {
                 waiter.notified().await;
-                if let Err(error) = sqlx::query("SELECT pg_notify($1, '')").bind(&channel).execute(&pool).await {
+                if let Err(error) = sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(&channel)
+                    .execute(&pool)
+                    .await
+                {
                     // Readers poll as a backstop, so a lost wake-up only delays them.
                     tracing::debug!(%error, "sending the log wake-up failed");
                 }

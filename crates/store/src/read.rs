@@ -23,9 +23,15 @@ pub async fn read_after<'c, E: PgExecutor<'c>>(
 }
 
 /// One stream's events in version order.
-pub async fn read_stream<'c, E: PgExecutor<'c>>(executor: E, stream_id: &str) -> sqlx::Result<Vec<RecordedEvent>> {
+pub async fn read_stream<'c, E: PgExecutor<'c>>(
+    executor: E,
+    stream_id: &str,
+) -> sqlx::Result<Vec<RecordedEvent>> {
     let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version");
-    sqlx::query_as(&sql).bind(stream_id).fetch_all(executor).await
+    sqlx::query_as(&sql)
+        .bind(stream_id)
+        .fetch_all(executor)
+        .await
 }
 
 /// Several streams' events at once, grouped by stream, each in version order.
@@ -33,8 +39,13 @@ pub async fn read_streams<'c, E: PgExecutor<'c>>(
     executor: E,
     stream_ids: &[String],
 ) -> sqlx::Result<Vec<RecordedEvent>> {
-    let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version");
-    sqlx::query_as(&sql).bind(stream_ids).fetch_all(executor).await
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version"
+    );
+    sqlx::query_as(&sql)
+        .bind(stream_ids)
+        .fetch_all(executor)
+        .await
 }
 
 /// The current version of each stream that exists among `stream_ids`.
@@ -50,7 +61,9 @@ pub async fn stream_versions<'c, E: PgExecutor<'c>>(
 
 /// The highest global position handed out and committed so far (0 for an empty log).
 pub async fn head_position(pool: &PgPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT coalesce(max(global_position), 0) FROM events").fetch_one(pool).await
+    sqlx::query_scalar("SELECT coalesce(max(global_position), 0) FROM events")
+        .fetch_one(pool)
+        .await
 }
 
 /// Age in seconds of the oldest transaction on the cluster that holds a transaction id:
@@ -65,7 +78,10 @@ pub async fn oldest_transaction_age_seconds(pool: &PgPool) -> sqlx::Result<f64> 
 }
 
 /// Whether any event lies after `after`, readable yet or still behind an open transaction.
-pub async fn has_events_after<'c, E: PgExecutor<'c>>(executor: E, after: Position) -> sqlx::Result<bool> {
+pub async fn has_events_after<'c, E: PgExecutor<'c>>(
+    executor: E,
+    after: Position,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2))",
     )

@@ -41,41 +41,100 @@ pub struct RelayMetrics {
     pub active: IntGauge,
 }
 
-const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let commands = CommandMetrics {
-            handled: counter_vec(&registry, "foresight_commands_total", "Commands handled, by type and outcome.", &["type", "outcome"]),
-            rejections: counter_vec(&registry, "foresight_command_rejections_total", "Commands rejected, by code.", &["code"]),
+            handled: counter_vec(
+                &registry,
+                "foresight_commands_total",
+                "Commands handled, by type and outcome.",
+                &["type", "outcome"],
+            ),
+            rejections: counter_vec(
+                &registry,
+                "foresight_command_rejections_total",
+                "Commands rejected, by code.",
+                &["code"],
+            ),
             rejected_messages: counter_vec(
                 &registry,
                 "foresight_rejected_messages_total",
                 "Command messages that could not be answered by id (kept in rejected_messages).",
                 &["code"],
             ),
-            duration: histogram_vec(&registry, "foresight_command_duration_seconds", "From receipt to outcome.", &["type"]),
-            events_appended: counter_vec(&registry, "foresight_events_appended_total", "Events appended, by category.", &["category"]),
-            retries: counter(&registry, "foresight_command_retries_total", "Infrastructure failures retried with back-off."),
+            duration: histogram_vec(
+                &registry,
+                "foresight_command_duration_seconds",
+                "From receipt to outcome.",
+                &["type"],
+            ),
+            events_appended: counter_vec(
+                &registry,
+                "foresight_events_appended_total",
+                "Events appended, by category.",
+                &["category"],
+            ),
+            retries: counter(
+                &registry,
+                "foresight_command_retries_total",
+                "Infrastructure failures retried with back-off.",
+            ),
         };
         let relay = RelayMetrics {
-            position: gauge(&registry, "foresight_relay_position", "Global position of the last event the relay published."),
-            head: gauge(&registry, "foresight_log_head_position", "Highest global position in the log."),
-            published: counter(&registry, "foresight_relay_published_total", "Events published by the relay."),
-            batch_duration: histogram(&registry, "foresight_relay_batch_duration_seconds", "Time to publish one batch and get its acks."),
-            errors: counter_vec(&registry, "foresight_relay_errors_total", "Relay errors, by kind.", &["kind"]),
-            active: gauge(&registry, "foresight_relay_active", "1 while this process holds the relay lock."),
+            position: gauge(
+                &registry,
+                "foresight_relay_position",
+                "Global position of the last event the relay published.",
+            ),
+            head: gauge(
+                &registry,
+                "foresight_log_head_position",
+                "Highest global position in the log.",
+            ),
+            published: counter(
+                &registry,
+                "foresight_relay_published_total",
+                "Events published by the relay.",
+            ),
+            batch_duration: histogram(
+                &registry,
+                "foresight_relay_batch_duration_seconds",
+                "Time to publish one batch and get its acks.",
+            ),
+            errors: counter_vec(
+                &registry,
+                "foresight_relay_errors_total",
+                "Relay errors, by kind.",
+                &["kind"],
+            ),
+            active: gauge(
+                &registry,
+                "foresight_relay_active",
+                "1 while this process holds the relay lock.",
+            ),
         };
         #[cfg(target_os = "linux")]
-        let _ = registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()));
-        Self { registry, commands, relay }
+        let _ = registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ));
+        Self {
+            registry,
+            commands,
+            relay,
+        }
     }
 
     /// The text exposition format.
     pub fn render(&self) -> String {
         let encoder = prometheus::TextEncoder::new();
-        encoder.encode_to_string(&self.registry.gather()).unwrap_or_default()
+        encoder
+            .encode_to_string(&self.registry.gather())
+            .unwrap_or_default()
     }
 }
 
@@ -86,8 +145,13 @@ impl Default for Metrics {
 }
 
 // Registration only fails for a duplicate or malformed name, which the tests of this module catch.
-fn register<C: prometheus::core::Collector + Clone + 'static>(registry: &Registry, collector: C) -> C {
-    registry.register(Box::new(collector.clone())).expect("metric names are unique and valid");
+fn register<C: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    collector: C,
+) -> C {
+    registry
+        .register(Box::new(collector.clone()))
+        .expect("metric names are unique and valid");
     collector
 }
 
@@ -96,7 +160,10 @@ fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
 }
 
 fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
-    register(registry, IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric"))
+    register(
+        registry,
+        IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric"),
+    )
 }
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
@@ -110,7 +177,10 @@ fn histogram(registry: &Registry, name: &str, help: &str) -> Histogram {
 
 fn histogram_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> HistogramVec {
     let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
-    register(registry, HistogramVec::new(opts, labels).expect("valid metric"))
+    register(
+        registry,
+        HistogramVec::new(opts, labels).expect("valid metric"),
+    )
 }
 
 #[cfg(test)]
@@ -120,21 +190,51 @@ mod tests {
     #[test]
     fn every_metric_follows_the_naming_practice() {
         let metrics = Metrics::new();
-        metrics.commands.handled.with_label_values(&["task.start", "accepted"]).inc();
-        metrics.commands.duration.with_label_values(&["task.start"]).observe(0.01);
-        metrics.commands.rejections.with_label_values(&["not_found"]).inc();
-        metrics.commands.rejected_messages.with_label_values(&["invalid_json"]).inc();
-        metrics.commands.events_appended.with_label_values(&["task"]).inc();
+        metrics
+            .commands
+            .handled
+            .with_label_values(&["task.start", "accepted"])
+            .inc();
+        metrics
+            .commands
+            .duration
+            .with_label_values(&["task.start"])
+            .observe(0.01);
+        metrics
+            .commands
+            .rejections
+            .with_label_values(&["not_found"])
+            .inc();
+        metrics
+            .commands
+            .rejected_messages
+            .with_label_values(&["invalid_json"])
+            .inc();
+        metrics
+            .commands
+            .events_appended
+            .with_label_values(&["task"])
+            .inc();
         metrics.relay.errors.with_label_values(&["publish"]).inc();
         let families = metrics.registry.gather();
         assert!(families.len() >= 12, "families: {}", families.len());
         for family in families {
             let name = family.name();
-            assert!(name.starts_with("foresight_") || name.starts_with("process_"), "{name}");
+            assert!(
+                name.starts_with("foresight_") || name.starts_with("process_"),
+                "{name}"
+            );
             if family.get_field_type() == prometheus::proto::MetricType::COUNTER {
-                assert!(name.ends_with("_total"), "counter {name} must end in _total");
+                assert!(
+                    name.ends_with("_total"),
+                    "counter {name} must end in _total"
+                );
             }
         }
-        assert!(metrics.render().contains("foresight_commands_total{outcome=\"accepted\",type=\"task.start\"} 1"));
+        assert!(
+            metrics
+                .render()
+                .contains("foresight_commands_total{outcome=\"accepted\",type=\"task.start\"} 1")
+        );
     }
 }

@@ -62,14 +62,26 @@ impl TestEnv {
 
         let mut options = store::ConnectOptions::new(&database_url, &namespace);
         options.max_connections = 20;
-        let pool = store::connect(&options).await.expect("PostgreSQL must be running (see README)");
+        let pool = store::connect(&options)
+            .await
+            .expect("PostgreSQL must be running (see README)");
         let nats = bus::connect(&bus::NatsOptions::new(&nats_url, "foresight-test"))
             .await
             .expect("NATS must be running (see README)");
         let js = jetstream::new(nats.clone());
         let subjects = Subjects::new(&namespace);
-        bus::ensure_streams(&js, &subjects).await.expect("creating the test streams");
-        Self { namespace, subjects, database_url, nats_url, pool, nats, js }
+        bus::ensure_streams(&js, &subjects)
+            .await
+            .expect("creating the test streams");
+        Self {
+            namespace,
+            subjects,
+            database_url,
+            nats_url,
+            pool,
+            nats,
+            js,
+        }
     }
 
     pub fn connect_options(&self) -> store::ConnectOptions {
@@ -88,7 +100,10 @@ impl Drop for TestEnv {
         // Drop cannot await, and the test's runtime may be shutting down: clean up on a
         // runtime of our own, with connections of our own.
         let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             runtime.block_on(remove_namespace(&database_url, &nats_url, &namespace));
         });
         let _ = cleanup.join();
@@ -96,7 +111,11 @@ impl Drop for TestEnv {
 }
 
 async fn remove_namespace(database_url: &str, nats_url: &str, namespace: &Namespace) {
-    if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(database_url).await {
+    if let Ok(pool) = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(database_url)
+        .await
+    {
         let _ = store::drop_namespace(&pool, namespace).await;
         pool.close().await;
     }
@@ -107,7 +126,10 @@ async fn remove_namespace(database_url: &str, nats_url: &str, namespace: &Namesp
 }
 
 fn unix_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Removes test namespaces (`t_<unix secs>_<random>`) that are older than an hour.
@@ -115,12 +137,19 @@ async fn sweep_once(database_url: &str, nats_url: &str) {
     static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     SWEPT
         .get_or_init(|| async {
-            let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(database_url).await else { return };
-            let schemas: Vec<String> =
-                sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'")
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap_or_default();
+            let Ok(pool) = PgPoolOptions::new()
+                .max_connections(1)
+                .connect(database_url)
+                .await
+            else {
+                return;
+            };
+            let schemas: Vec<String> = sqlx::query_scalar(
+                "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_default();
             pool.close().await;
             let cutoff = unix_secs().saturating_sub(SWEEP_AFTER_SECS);
             for schema in schemas {

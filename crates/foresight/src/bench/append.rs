@@ -31,7 +31,13 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     sqlx::query(PLAIN_TABLE).execute(&pool).await?;
     let seconds = Duration::from_secs(options.seconds);
 
-    let mut table = Table::new(&["writers", "events/tx", "append events/s", "plain INSERT events/s", "ratio"]);
+    let mut table = Table::new(&[
+        "writers",
+        "events/tx",
+        "append events/s",
+        "plain INSERT events/s",
+        "ratio",
+    ]);
     for (writers, batch) in [(1usize, 1usize), (1, 100), (8, 1), (8, 100)] {
         let append = measure(&pool, writers, batch, seconds, Target::Log).await?;
         let plain = measure(&pool, writers, batch, seconds, Target::Plain).await?;
@@ -57,7 +63,13 @@ enum Target {
     Plain,
 }
 
-async fn measure(pool: &PgPool, writers: usize, batch: usize, duration: Duration, target: Target) -> anyhow::Result<f64> {
+async fn measure(
+    pool: &PgPool,
+    writers: usize,
+    batch: usize,
+    duration: Duration,
+    target: Target,
+) -> anyhow::Result<f64> {
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -100,8 +112,15 @@ fn sample_events(count: usize) -> Vec<store::NewEvent> {
 
 async fn append_log(pool: &PgPool, events: Vec<store::NewEvent>) -> anyhow::Result<()> {
     let request = store::AppendRequest {
-        command: Some(store::CommandRecord { command_id: Uuid::new_v4(), command_type: "task.log_work".into() }),
-        streams: vec![store::StreamAppend { stream_id: format!("task-{}", Uuid::new_v4()), expected_version: 0, events }],
+        command: Some(store::CommandRecord {
+            command_id: Uuid::new_v4(),
+            command_type: "task.log_work".into(),
+        }),
+        streams: vec![store::StreamAppend {
+            stream_id: format!("task-{}", Uuid::new_v4()),
+            expected_version: 0,
+            events,
+        }],
     };
     store::append(pool, &request).await?;
     Ok(())
@@ -113,7 +132,12 @@ async fn insert_plain(pool: &PgPool, events: &[store::NewEvent]) -> anyhow::Resu
         .bind(vec![stream.as_str(); events.len()])
         .bind((1..=events.len() as i32).collect::<Vec<_>>())
         .bind(events.iter().map(|e| e.event_id).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>())
+        .bind(
+            events
+                .iter()
+                .map(|e| e.event_type.as_str())
+                .collect::<Vec<_>>(),
+        )
         .bind(events.iter().map(|e| e.schema_version).collect::<Vec<_>>())
         .bind(events.iter().map(|e| &e.payload).collect::<Vec<_>>())
         .bind(events.iter().map(|e| &e.metadata).collect::<Vec<_>>())

@@ -10,10 +10,10 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::table::Table;
-use super::workload::{Outgoing, project_unit};
 use super::{BenchOptions, quantile};
 use crate::config::Config;
 use crate::roles;
+use crate::workload::{Outgoing, project_unit};
 
 pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> {
     let services = roles::connect(config, "bench").await?;
@@ -35,14 +35,27 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     ));
 
     // Every outcome, with the instant it arrived.
-    let mut results = services.nats.subscribe(services.subjects.results_filter()).await?;
+    let mut results = services
+        .nats
+        .subscribe(services.subjects.results_filter())
+        .await?;
     let (arrived_tx, mut arrived) = mpsc::unbounded_channel::<(Uuid, bool, Instant)>();
     let collector = tokio::spawn(async move {
         while let Some(message) = results.next().await {
             let at = Instant::now();
-            let Ok(outcome) = serde_json::from_slice::<serde_json::Value>(&message.payload) else { continue };
-            let Some(id) = outcome["command_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { continue };
-            if arrived_tx.send((id, outcome["status"] == "accepted", at)).is_err() {
+            let Ok(outcome) = serde_json::from_slice::<serde_json::Value>(&message.payload) else {
+                continue;
+            };
+            let Some(id) = outcome["command_id"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())
+            else {
+                continue;
+            };
+            if arrived_tx
+                .send((id, outcome["status"] == "accepted", at))
+                .is_err()
+            {
                 break;
             }
         }
@@ -50,11 +63,20 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     let js = jetstream::new(services.nats.clone());
 
     // Full speed: publish everything with acks pipelined, then wait for every outcome.
-    let batch: Vec<Outgoing> = std::iter::repeat_with(project_unit).flatten().take(options.commands).collect();
+    let batch: Vec<Outgoing> = std::iter::repeat_with(project_unit)
+        .flatten()
+        .take(options.commands)
+        .collect();
     let started = Instant::now();
     let mut acks = Vec::with_capacity(1000);
     for command in &batch {
-        acks.push(js.publish(services.subjects.command(command.command_type), serde_json::to_vec(&command.envelope)?.into()).await?);
+        acks.push(
+            js.publish(
+                services.subjects.command(command.command_type),
+                serde_json::to_vec(&command.envelope)?.into(),
+            )
+            .await?,
+        );
         if acks.len() == 1000 {
             for ack in acks.drain(..) {
                 ack.await?;
@@ -64,12 +86,21 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     for ack in acks.drain(..) {
         ack.await?;
     }
-    let (accepted, rejected) = await_outcomes(&mut arrived, batch.len(), Duration::from_secs(120), |_, _| {}).await?;
+    let (accepted, rejected) = await_outcomes(
+        &mut arrived,
+        batch.len(),
+        Duration::from_secs(120),
+        |_, _| {},
+    )
+    .await?;
     let full_speed = batch.len() as f64 / started.elapsed().as_secs_f64();
 
     // Fixed rate: one command every 1/rate s, latency from publish to outcome.
     let total = (options.rate * options.seconds.max(5) * 2) as usize;
-    let paced: Vec<Outgoing> = std::iter::repeat_with(project_unit).flatten().take(total).collect();
+    let paced: Vec<Outgoing> = std::iter::repeat_with(project_unit)
+        .flatten()
+        .take(total)
+        .collect();
     let mut sent_at: HashMap<Uuid, Instant> = HashMap::with_capacity(total);
     let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / options.rate as f64));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -77,17 +108,28 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     for command in &paced {
         ticker.tick().await;
         sent_at.insert(command.command_id, Instant::now());
-        pending_acks.push(js.publish(services.subjects.command(command.command_type), serde_json::to_vec(&command.envelope)?.into()).await?);
+        pending_acks.push(
+            js.publish(
+                services.subjects.command(command.command_type),
+                serde_json::to_vec(&command.envelope)?.into(),
+            )
+            .await?,
+        );
     }
     for ack in pending_acks {
         ack.await?;
     }
     let mut latencies = Vec::with_capacity(total);
-    let (paced_accepted, paced_rejected) = await_outcomes(&mut arrived, paced.len(), Duration::from_secs(60), |id, at| {
-        if let Some(sent) = sent_at.get(&id) {
-            latencies.push(at.duration_since(*sent).as_secs_f64() * 1000.0);
-        }
-    })
+    let (paced_accepted, paced_rejected) = await_outcomes(
+        &mut arrived,
+        paced.len(),
+        Duration::from_secs(60),
+        |id, at| {
+            if let Some(sent) = sent_at.get(&id) {
+                latencies.push(at.duration_since(*sent).as_secs_f64() * 1000.0);
+            }
+        },
+    )
     .await?;
     latencies.sort_by(f64::total_cmp);
 
@@ -96,14 +138,46 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     collector.abort();
 
     let mut table = Table::new(&["measure", "value", "target"]);
-    table.row(vec!["commands sent at full speed".into(), batch.len().to_string(), String::new()]);
-    table.row(vec!["accepted / rejected".into(), format!("{accepted} / {rejected}"), "all accepted".into()]);
-    table.row(vec!["commands/s, publish to outcome".into(), format!("{full_speed:.0}"), ">= 3000".into()]);
-    table.row(vec![format!("commands at {} /s", options.rate), paced.len().to_string(), String::new()]);
-    table.row(vec!["accepted / rejected".into(), format!("{paced_accepted} / {paced_rejected}"), "all accepted".into()]);
-    table.row(vec!["latency p50 ms".into(), format!("{:.2}", quantile(&latencies, 0.50)), String::new()]);
-    table.row(vec!["latency p99 ms".into(), format!("{:.2}", quantile(&latencies, 0.99)), "< 25".into()]);
-    table.row(vec!["latency max ms".into(), format!("{:.2}", latencies.last().copied().unwrap_or(f64::NAN)), String::new()]);
+    table.row(vec![
+        "commands sent at full speed".into(),
+        batch.len().to_string(),
+        String::new(),
+    ]);
+    table.row(vec![
+        "accepted / rejected".into(),
+        format!("{accepted} / {rejected}"),
+        "all accepted".into(),
+    ]);
+    table.row(vec![
+        "commands/s, publish to outcome".into(),
+        format!("{full_speed:.0}"),
+        ">= 3000".into(),
+    ]);
+    table.row(vec![
+        format!("commands at {} /s", options.rate),
+        paced.len().to_string(),
+        String::new(),
+    ]);
+    table.row(vec![
+        "accepted / rejected".into(),
+        format!("{paced_accepted} / {paced_rejected}"),
+        "all accepted".into(),
+    ]);
+    table.row(vec![
+        "latency p50 ms".into(),
+        format!("{:.2}", quantile(&latencies, 0.50)),
+        String::new(),
+    ]);
+    table.row(vec![
+        "latency p99 ms".into(),
+        format!("{:.2}", quantile(&latencies, 0.99)),
+        "< 25".into(),
+    ]);
+    table.row(vec![
+        "latency max ms".into(),
+        format!("{:.2}", latencies.last().copied().unwrap_or(f64::NAN)),
+        String::new(),
+    ]);
     table.print("bench commands: publish -> handle -> append -> outcome (mix of 16 dependent commands per project)");
     services.pool.close().await;
     Ok(())
@@ -124,7 +198,11 @@ async fn await_outcomes(
             .await
             .with_context(|| format!("only {} of {count} outcomes arrived", accepted + rejected))?
             .context("the outcome subscription ended")?;
-        if ok { accepted += 1 } else { rejected += 1 }
+        if ok {
+            accepted += 1
+        } else {
+            rejected += 1
+        }
         each(id, at);
     }
     Ok((accepted, rejected))

@@ -5,7 +5,6 @@ mod append;
 mod commands;
 mod relay;
 mod table;
-mod workload;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -47,17 +46,25 @@ pub struct BenchOptions {
 
 pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow::Result<()> {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let namespace = Namespace::new(&format!("bench_{secs}_{:06x}", rand::random::<u32>() & 0xff_ffff))
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let namespace = Namespace::new(&format!(
+        "bench_{secs}_{:06x}",
+        rand::random::<u32>() & 0xff_ffff
+    ))
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let config = config.with_namespace(namespace);
-    println!("namespace {} (removed afterwards unless --keep)", config.namespace);
+    println!(
+        "namespace {} (removed afterwards unless --keep)",
+        config.namespace
+    );
     let result = match what {
         Bench::Append => append::run(&config, &options).await,
-        Bench::Commands => async {
-            commands::run(&config, &options).await?;
-            relay::run(&config, &options).await
+        Bench::Commands => {
+            async {
+                commands::run(&config, &options).await?;
+                relay::run(&config, &options).await
+            }
+            .await
         }
-        .await,
         Bench::Relay => relay::run(&config, &options).await,
     };
     if !options.keep {

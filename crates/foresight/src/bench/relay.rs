@@ -38,11 +38,18 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
             let _ = stopped.wait_for(|s| *s).await;
         },
     ));
-    wait_until(|| metrics.relay.position.get() >= head, Duration::from_secs(300)).await?;
+    wait_until(
+        || metrics.relay.position.get() >= head,
+        Duration::from_secs(300),
+    )
+    .await?;
     let catch_up = written as f64 / started.elapsed().as_secs_f64();
 
     // Then a steady load: 8 writers appending batches of 10; sample the lag every 10 ms.
-    let load = tokio::spawn(steady_load(pool.clone(), Duration::from_secs(options.seconds)));
+    let load = tokio::spawn(steady_load(
+        pool.clone(),
+        Duration::from_secs(options.seconds),
+    ));
     let mut lags = Vec::new();
     while !load.is_finished() {
         let head = store::head_position(&pool).await?;
@@ -52,22 +59,47 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     let steady_written = load.await.context("the load panicked")??;
     let ended = Instant::now();
     let head = store::head_position(&pool).await?;
-    wait_until(|| metrics.relay.position.get() >= head, Duration::from_secs(60)).await?;
+    wait_until(
+        || metrics.relay.position.get() >= head,
+        Duration::from_secs(60),
+    )
+    .await?;
     let drained_ms = ended.elapsed().as_secs_f64() * 1000.0;
     let _ = stop.send(true);
     relay.await.context("the relay panicked")??;
     lags.sort_by(f64::total_cmp);
 
     let mut table = Table::new(&["measure", "value", "target"]);
-    table.row(vec!["events in the log".into(), written.to_string(), String::new()]);
-    table.row(vec!["catch-up events/s, log -> JetStream ack".into(), format!("{catch_up:.0}"), ">= 20000".into()]);
+    table.row(vec![
+        "events in the log".into(),
+        written.to_string(),
+        String::new(),
+    ]);
+    table.row(vec![
+        "catch-up events/s, log -> JetStream ack".into(),
+        format!("{catch_up:.0}"),
+        ">= 20000".into(),
+    ]);
     table.row(vec![
         "steady load events/s".into(),
         format!("{:.0}", steady_written as f64 / options.seconds as f64),
         String::new(),
     ]);
-    table.row(vec!["lag p50 / p99 / max (events)".into(), format!("{} / {} / {}", super::quantile(&lags, 0.5), super::quantile(&lags, 0.99), lags.last().copied().unwrap_or(0.0)), String::new()]);
-    table.row(vec!["drained after the load ended (ms)".into(), format!("{drained_ms:.1}"), String::new()]);
+    table.row(vec![
+        "lag p50 / p99 / max (events)".into(),
+        format!(
+            "{} / {} / {}",
+            super::quantile(&lags, 0.5),
+            super::quantile(&lags, 0.99),
+            lags.last().copied().unwrap_or(0.0)
+        ),
+        String::new(),
+    ]);
+    table.row(vec![
+        "drained after the load ended (ms)".into(),
+        format!("{drained_ms:.1}"),
+        String::new(),
+    ]);
     table.print("bench relay");
     pool.close().await;
     Ok(())
@@ -76,7 +108,10 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
 async fn wait_until(mut done: impl FnMut() -> bool, limit: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     while !done() {
-        anyhow::ensure!(Instant::now() < deadline, "the relay did not reach the head in {limit:?}");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the relay did not reach the head in {limit:?}"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     Ok(())
@@ -99,7 +134,11 @@ fn events(count: usize) -> Vec<store::NewEvent> {
 async fn append(pool: &sqlx::PgPool, count: usize) -> anyhow::Result<()> {
     let request = store::AppendRequest {
         command: None,
-        streams: vec![store::StreamAppend { stream_id: format!("task-{}", Uuid::new_v4()), expected_version: 0, events: events(count) }],
+        streams: vec![store::StreamAppend {
+            stream_id: format!("task-{}", Uuid::new_v4()),
+            expected_version: 0,
+            events: events(count),
+        }],
     };
     store::append(pool, &request).await?;
     Ok(())

@@ -16,20 +16,36 @@ const SETTLE: Duration = Duration::from_secs(20);
 async fn an_early_transaction_that_commits_late_is_not_skipped() {
     let env = TestEnv::new().await;
     let mut a = env.pool.begin().await.expect("begin A");
-    let _xid: String = sqlx::query_scalar("SELECT pg_current_xact_id()::text").fetch_one(&mut *a).await.expect("xid");
+    let _xid: String = sqlx::query_scalar("SELECT pg_current_xact_id()::text")
+        .fetch_one(&mut *a)
+        .await
+        .expect("xid");
 
-    let b = store::append(&env.pool, &stream_append("task-b", 0, 1)).await.expect("B commits");
-    let early = store::read_after(&env.pool, Position::START, 100).await.expect("read");
-    assert!(early.is_empty(), "B must wait behind A's open transaction, saw {early:?}");
+    let b = store::append(&env.pool, &stream_append("task-b", 0, 1))
+        .await
+        .expect("B commits");
+    let early = store::read_after(&env.pool, Position::START, 100)
+        .await
+        .expect("read");
+    assert!(
+        early.is_empty(),
+        "B must wait behind A's open transaction, saw {early:?}"
+    );
 
     // A inserts after B: its position is higher, its transaction id lower.
-    let a_appended = store::append(&mut *a, &stream_append("task-a", 0, 1)).await.expect("A appends");
+    let a_appended = store::append(&mut *a, &stream_append("task-a", 0, 1))
+        .await
+        .expect("A appends");
     assert!(a_appended.positions[0] > b.positions[0]);
     a.commit().await.expect("A commits");
 
     let seen = read_count(&env.pool, Position::START, 2, SETTLE).await;
     let streams: Vec<&str> = seen.iter().map(|e| e.stream_id.as_str()).collect();
-    assert_eq!(streams, vec!["task-a", "task-b"], "commit order follows transaction ids");
+    assert_eq!(
+        streams,
+        vec!["task-a", "task-b"],
+        "commit order follows transaction ids"
+    );
 }
 
 /// A inserts first (lower position) and commits after B: a reader that had moved past B by
@@ -38,11 +54,20 @@ async fn an_early_transaction_that_commits_late_is_not_skipped() {
 async fn a_lower_position_committed_later_is_delivered() {
     let env = TestEnv::new().await;
     let mut a = env.pool.begin().await.expect("begin A");
-    let a_appended = store::append(&mut *a, &stream_append("task-a", 0, 1)).await.expect("A appends");
-    let b = store::append(&env.pool, &stream_append("task-b", 0, 1)).await.expect("B commits");
+    let a_appended = store::append(&mut *a, &stream_append("task-a", 0, 1))
+        .await
+        .expect("A appends");
+    let b = store::append(&env.pool, &stream_append("task-b", 0, 1))
+        .await
+        .expect("B commits");
     assert!(a_appended.positions[0] < b.positions[0]);
 
-    assert!(store::read_after(&env.pool, Position::START, 100).await.expect("read").is_empty());
+    assert!(
+        store::read_after(&env.pool, Position::START, 100)
+            .await
+            .expect("read")
+            .is_empty()
+    );
     a.commit().await.expect("A commits");
     let seen = read_count(&env.pool, Position::START, 2, SETTLE).await;
     let positions: Vec<i64> = seen.iter().map(|e| e.global_position).collect();
@@ -54,18 +79,34 @@ async fn a_lower_position_committed_later_is_delivered() {
 async fn a_rollback_below_a_committed_event_leaves_no_trace() {
     let env = TestEnv::new().await;
     let mut a = env.pool.begin().await.expect("begin A");
-    store::append(&mut *a, &stream_append("task-a", 0, 1)).await.expect("A appends");
-    let b = store::append(&env.pool, &stream_append("task-b", 0, 1)).await.expect("B commits");
-    assert!(store::read_after(&env.pool, Position::START, 100).await.expect("read").is_empty());
+    store::append(&mut *a, &stream_append("task-a", 0, 1))
+        .await
+        .expect("A appends");
+    let b = store::append(&env.pool, &stream_append("task-b", 0, 1))
+        .await
+        .expect("B commits");
+    assert!(
+        store::read_after(&env.pool, Position::START, 100)
+            .await
+            .expect("read")
+            .is_empty()
+    );
     a.rollback().await.expect("A rolls back");
 
     let seen = read_count(&env.pool, Position::START, 1, SETTLE).await;
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].global_position, b.positions[0]);
-    let after = store::append(&env.pool, &stream_append("task-c", 0, 1)).await.expect("C commits");
+    let after = store::append(&env.pool, &stream_append("task-c", 0, 1))
+        .await
+        .expect("C commits");
     let next = read_count(&env.pool, seen[0].position(), 1, SETTLE).await;
     assert_eq!(next[0].global_position, after.positions[0]);
-    assert!(store::read_stream(&env.pool, "task-a").await.expect("read").is_empty());
+    assert!(
+        store::read_stream(&env.pool, "task-a")
+            .await
+            .expect("read")
+            .is_empty()
+    );
 }
 
 /// Two writers decide on the same version: the second waits on the first's uncommitted
@@ -74,25 +115,41 @@ async fn a_rollback_below_a_committed_event_leaves_no_trace() {
 async fn a_version_conflict_is_reported_and_a_fresh_attempt_succeeds() {
     let env = TestEnv::new().await;
     let stream = format!("task-{}", Uuid::new_v4());
-    store::append(&env.pool, &stream_append(&stream, 0, 1)).await.expect("version 1");
+    store::append(&env.pool, &stream_append(&stream, 0, 1))
+        .await
+        .expect("version 1");
 
     let mut a = env.pool.begin().await.expect("begin A");
-    store::append(&mut *a, &stream_append(&stream, 1, 1)).await.expect("A writes version 2");
+    store::append(&mut *a, &stream_append(&stream, 1, 1))
+        .await
+        .expect("A writes version 2");
 
     let pool = env.pool.clone();
     let contender = stream.clone();
-    let b = tokio::spawn(async move { store::append(&pool, &stream_append(&contender, 1, 1)).await });
+    let b =
+        tokio::spawn(async move { store::append(&pool, &stream_append(&contender, 1, 1)).await });
     // Barrier: B is blocked on A's row lock before A commits.
     wait_for_lock_waiter(&env.pool).await;
     a.commit().await.expect("A commits");
 
     let lost = b.await.expect("B finished");
-    assert!(matches!(lost, Err(AppendError::VersionConflict { ref stream_id }) if *stream_id == stream), "{lost:?}");
-    let current = store::stream_versions(&env.pool, std::slice::from_ref(&stream)).await.expect("versions");
+    assert!(
+        matches!(lost, Err(AppendError::VersionConflict { ref stream_id }) if *stream_id == stream),
+        "{lost:?}"
+    );
+    let current = store::stream_versions(&env.pool, std::slice::from_ref(&stream))
+        .await
+        .expect("versions");
     assert_eq!(current, vec![(stream.clone(), 2)]);
-    let retried = store::append(&env.pool, &stream_append(&stream, 2, 1)).await.expect("B again");
+    let retried = store::append(&env.pool, &stream_append(&stream, 2, 1))
+        .await
+        .expect("B again");
     assert_eq!(retried.version, 3);
-    let versions: Vec<i32> = read_count(&env.pool, Position::START, 3, SETTLE).await.iter().map(|e| e.stream_version).collect();
+    let versions: Vec<i32> = read_count(&env.pool, Position::START, 3, SETTLE)
+        .await
+        .iter()
+        .map(|e| e.stream_version)
+        .collect();
     assert_eq!(versions, vec![1, 2, 3]);
 }
 

@@ -16,7 +16,9 @@ use uuid::Uuid;
 #[tokio::test]
 async fn migrations_apply_twice_without_harm() {
     let env = TestEnv::new().await;
-    store::migrate(&env.pool, &env.namespace).await.expect("second run is a no-op");
+    store::migrate(&env.pool, &env.namespace)
+        .await
+        .expect("second run is a no-op");
     let tables: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 \
          AND table_name IN ('events', 'command_results', 'checkpoints', 'rejected_messages')",
@@ -32,16 +34,31 @@ async fn migrations_apply_twice_without_harm() {
 async fn versions_follow_each_other_and_a_stale_version_conflicts() {
     let env = TestEnv::new().await;
     let stream = format!("task-{}", Uuid::new_v4());
-    let first = store::append(&env.pool, &stream_append(&stream, 0, 2)).await.expect("first append");
+    let first = store::append(&env.pool, &stream_append(&stream, 0, 2))
+        .await
+        .expect("first append");
     assert_eq!((first.version, first.positions.len()), (2, 2));
     let conflict = store::append(&env.pool, &stream_append(&stream, 1, 1)).await;
-    assert!(matches!(conflict, Err(AppendError::VersionConflict { ref stream_id }) if *stream_id == stream), "{conflict:?}");
+    assert!(
+        matches!(conflict, Err(AppendError::VersionConflict { ref stream_id }) if *stream_id == stream),
+        "{conflict:?}"
+    );
     // An expected version beyond the stream's would leave a gap: refused too.
     let gap = store::append(&env.pool, &stream_append(&stream, 5, 1)).await;
-    assert!(matches!(gap, Err(AppendError::VersionConflict { .. })), "{gap:?}");
-    let next = store::append(&env.pool, &stream_append(&stream, 2, 1)).await.expect("next append");
+    assert!(
+        matches!(gap, Err(AppendError::VersionConflict { .. })),
+        "{gap:?}"
+    );
+    let next = store::append(&env.pool, &stream_append(&stream, 2, 1))
+        .await
+        .expect("next append");
     assert_eq!(next.version, 3);
-    let versions: Vec<i32> = store::read_stream(&env.pool, &stream).await.expect("read").iter().map(|e| e.stream_version).collect();
+    let versions: Vec<i32> = store::read_stream(&env.pool, &stream)
+        .await
+        .expect("read")
+        .iter()
+        .map(|e| e.stream_version)
+        .collect();
     assert_eq!(versions, vec![1, 2, 3]);
 }
 
@@ -51,10 +68,16 @@ async fn a_command_is_recorded_once_and_its_outcome_stands() {
     let command_id = Uuid::new_v4();
     let stream = format!("member-{}", Uuid::new_v4());
     let mut request = stream_append(&stream, 0, 1);
-    request.command = Some(CommandRecord { command_id, command_type: "member.register".into() });
+    request.command = Some(CommandRecord {
+        command_id,
+        command_type: "member.register".into(),
+    });
     let appended = store::append(&env.pool, &request).await.expect("append");
 
-    let outcome = store::find_outcome(&env.pool, command_id).await.expect("read").expect("recorded");
+    let outcome = store::find_outcome(&env.pool, command_id)
+        .await
+        .expect("read")
+        .expect("recorded");
     assert_eq!(outcome["status"], "accepted");
     assert_eq!(outcome["stream_id"], json!(stream));
     assert_eq!(outcome["version"], 1);
@@ -64,21 +87,33 @@ async fn a_command_is_recorded_once_and_its_outcome_stands() {
     let mut again = stream_append(&format!("member-{}", Uuid::new_v4()), 0, 1);
     again.command = request.command.clone();
     let duplicate = store::append(&env.pool, &again).await;
-    assert!(matches!(duplicate, Err(AppendError::DuplicateCommand)), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(AppendError::DuplicateCommand)),
+        "{duplicate:?}"
+    );
     assert_eq!(count_events(&env.pool).await, 1);
 
     // A rejection recorded later does not replace the first outcome.
-    let stands = store::record_rejection(&env.pool, command_id, "member.register", &json!({"status": "rejected"}))
-        .await
-        .expect("record");
+    let stands = store::record_rejection(
+        &env.pool,
+        command_id,
+        "member.register",
+        &json!({"status": "rejected"}),
+    )
+    .await
+    .expect("record");
     assert_eq!(stands, outcome);
 }
 
 #[tokio::test]
 async fn events_are_immutable() {
     let env = TestEnv::new().await;
-    store::append(&env.pool, &stream_append("task-x", 0, 1)).await.expect("append");
-    let update = sqlx::query("UPDATE events SET event_type = 'tampered'").execute(&env.pool).await;
+    store::append(&env.pool, &stream_append("task-x", 0, 1))
+        .await
+        .expect("append");
+    let update = sqlx::query("UPDATE events SET event_type = 'tampered'")
+        .execute(&env.pool)
+        .await;
     assert!(update.is_err(), "an update must be refused");
     let delete = sqlx::query("DELETE FROM events").execute(&env.pool).await;
     assert!(delete.is_err(), "a delete must be refused");
@@ -88,27 +123,65 @@ async fn events_are_immutable() {
 async fn an_append_spanning_streams_is_all_or_nothing() {
     let env = TestEnv::new().await;
     let taken = format!("task-{}", Uuid::new_v4());
-    store::append(&env.pool, &stream_append(&taken, 0, 1)).await.expect("append");
+    store::append(&env.pool, &stream_append(&taken, 0, 1))
+        .await
+        .expect("append");
     let request = AppendRequest {
         command: None,
         streams: vec![
-            StreamAppend { stream_id: format!("task-{}", Uuid::new_v4()), expected_version: 0, events: vec![event()] },
-            StreamAppend { stream_id: taken.clone(), expected_version: 0, events: vec![event()] },
+            StreamAppend {
+                stream_id: format!("task-{}", Uuid::new_v4()),
+                expected_version: 0,
+                events: vec![event()],
+            },
+            StreamAppend {
+                stream_id: taken.clone(),
+                expected_version: 0,
+                events: vec![event()],
+            },
         ],
     };
     let result = store::append(&env.pool, &request).await;
-    assert!(matches!(result, Err(AppendError::VersionConflict { .. })), "{result:?}");
-    assert_eq!(count_events(&env.pool).await, 1, "the first stream's event must not be there either");
+    assert!(
+        matches!(result, Err(AppendError::VersionConflict { .. })),
+        "{result:?}"
+    );
+    assert_eq!(
+        count_events(&env.pool).await,
+        1,
+        "the first stream's event must not be there either"
+    );
 }
 
 #[tokio::test]
 async fn checkpoints_only_move_forward() {
     let env = TestEnv::new().await;
-    assert_eq!(store::load_checkpoint(&env.pool, "boards").await.expect("load"), Position::START);
-    store::save_checkpoint(&env.pool, "boards", Position::new(10, 5)).await.expect("save");
-    store::save_checkpoint(&env.pool, "boards", Position::new(9, 50)).await.expect("save");
-    assert_eq!(store::load_checkpoint(&env.pool, "boards").await.expect("load"), Position::new(10, 5));
+    assert_eq!(
+        store::load_checkpoint(&env.pool, "boards")
+            .await
+            .expect("load"),
+        Position::START
+    );
+    store::save_checkpoint(&env.pool, "boards", Position::new(10, 5))
+        .await
+        .expect("save");
+    store::save_checkpoint(&env.pool, "boards", Position::new(9, 50))
+        .await
+        .expect("save");
+    assert_eq!(
+        store::load_checkpoint(&env.pool, "boards")
+            .await
+            .expect("load"),
+        Position::new(10, 5)
+    );
     tokio::time::sleep(Duration::from_millis(1)).await;
-    store::save_checkpoint(&env.pool, "boards", Position::new(10, 6)).await.expect("save");
-    assert_eq!(store::load_checkpoint(&env.pool, "boards").await.expect("load"), Position::new(10, 6));
+    store::save_checkpoint(&env.pool, "boards", Position::new(10, 6))
+        .await
+        .expect("save");
+    assert_eq!(
+        store::load_checkpoint(&env.pool, "boards")
+            .await
+            .expect("load"),
+        Position::new(10, 6)
+    );
 }

@@ -32,16 +32,28 @@ pub fn stream_append(stream: &str, expected_version: i32, count: usize) -> Appen
 
 /// Rows in the log, readable in commit order yet or not.
 pub async fn count_events(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await.expect("count")
+    sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(pool)
+        .await
+        .expect("count")
 }
 
 /// Reads after `after` until `count` events came, or fails after `limit`: transactions of
 /// other tests on the same cluster may hold the read horizon back for a moment.
-pub async fn read_count(pool: &PgPool, mut after: Position, count: usize, limit: Duration) -> Vec<RecordedEvent> {
+pub async fn read_count(
+    pool: &PgPool,
+    mut after: Position,
+    count: usize,
+    limit: Duration,
+) -> Vec<RecordedEvent> {
     let deadline = Instant::now() + limit;
     let mut seen = Vec::new();
     while seen.len() < count {
-        assert!(Instant::now() < deadline, "only {} of {count} events became readable", seen.len());
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {count} events became readable",
+            seen.len()
+        );
         let batch = store::read_after(pool, after, 1000).await.expect("read");
         match batch.last() {
             Some(last) => after = last.position(),

@@ -21,7 +21,11 @@ const STREAMS: usize = 64;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn tailing_readers_see_every_committed_event_once_in_one_order() {
     let env = TestEnv::new().await;
-    let streams: Arc<Vec<String>> = Arc::new((0..STREAMS).map(|_| format!("task-{}", Uuid::new_v4())).collect());
+    let streams: Arc<Vec<String>> = Arc::new(
+        (0..STREAMS)
+            .map(|_| format!("task-{}", Uuid::new_v4()))
+            .collect(),
+    );
     let writing = Arc::new(AtomicBool::new(true));
 
     let mut readers = Vec::new();
@@ -32,7 +36,9 @@ async fn tailing_readers_see_every_committed_event_once_in_one_order() {
     let mut writers = Vec::new();
     for seed in 0..WRITERS as u64 {
         let (pool, streams) = (env.pool.clone(), streams.clone());
-        writers.push(tokio::spawn(async move { write(pool, streams, seed).await }));
+        writers.push(tokio::spawn(
+            async move { write(pool, streams, seed).await },
+        ));
     }
     let mut committed = HashSet::new();
     let mut rolled_back = HashSet::new();
@@ -42,21 +48,45 @@ async fn tailing_readers_see_every_committed_event_once_in_one_order() {
         rolled_back.extend(undone);
     }
     writing.store(false, Ordering::Release);
-    assert!(committed.len() >= 20_000, "only {} events committed", committed.len());
+    assert!(
+        committed.len() >= 20_000,
+        "only {} events committed",
+        committed.len()
+    );
     assert!(!rolled_back.is_empty(), "some transactions must roll back");
 
-    let everything = read_count(&env.pool, Position::START, committed.len(), Duration::from_secs(60)).await;
+    let everything = read_count(
+        &env.pool,
+        Position::START,
+        committed.len(),
+        Duration::from_secs(60),
+    )
+    .await;
     let expected: Vec<Uuid> = everything.iter().map(|e| e.event_id).collect();
     assert_eq!(expected.len(), committed.len());
     for reader in readers {
         let seen = reader.await.expect("reader");
         let ids: Vec<Uuid> = seen.iter().map(|e| e.event_id).collect();
-        assert_eq!(ids.len(), committed.len(), "every committed event, exactly once");
+        assert_eq!(
+            ids.len(),
+            committed.len(),
+            "every committed event, exactly once"
+        );
         assert_eq!(ids, expected, "every reader sees the same order");
-        assert!(ids.iter().all(|id| !rolled_back.contains(id)), "nothing of a rolled-back transaction");
-        assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len(), "no duplicates");
+        assert!(
+            ids.iter().all(|id| !rolled_back.contains(id)),
+            "nothing of a rolled-back transaction"
+        );
+        assert_eq!(
+            ids.iter().collect::<HashSet<_>>().len(),
+            ids.len(),
+            "no duplicates"
+        );
         assert_versions_in_order(&seen);
-        assert!(seen.windows(2).all(|w| w[0].position() < w[1].position()), "positions strictly increase");
+        assert!(
+            seen.windows(2).all(|w| w[0].position() < w[1].position()),
+            "positions strictly increase"
+        );
     }
 }
 
@@ -81,7 +111,11 @@ async fn write(pool: sqlx::PgPool, streams: Arc<Vec<String>>, seed: u64) -> (Vec
                 events: (0..count).map(|_| event()).collect(),
             }],
         };
-        let ids: Vec<Uuid> = request.streams[0].events.iter().map(|e| e.event_id).collect();
+        let ids: Vec<Uuid> = request.streams[0]
+            .events
+            .iter()
+            .map(|e| e.event_id)
+            .collect();
         if rng.random_bool(0.1) {
             let mut tx = pool.begin().await.expect("begin");
             if store::append(&mut *tx, &request).await.is_ok() {
@@ -111,7 +145,9 @@ async fn tail(pool: sqlx::PgPool, writing: Arc<AtomicBool>) -> Vec<RecordedEvent
         let batch = store::read_after(&pool, after, 97).await.expect("read");
         match batch.last() {
             Some(last) => after = last.position(),
-            None if done_writing && !store::has_events_after(&pool, after).await.expect("head") => return seen,
+            None if done_writing && !store::has_events_after(&pool, after).await.expect("head") => {
+                return seen;
+            }
             None => tokio::time::sleep(Duration::from_millis(2)).await,
         }
         seen.extend(batch);
@@ -121,7 +157,14 @@ async fn tail(pool: sqlx::PgPool, writing: Arc<AtomicBool>) -> Vec<RecordedEvent
 fn assert_versions_in_order(events: &[RecordedEvent]) {
     let mut last: HashMap<&str, i32> = HashMap::new();
     for event in events {
-        let previous = last.insert(&event.stream_id, event.stream_version).unwrap_or(0);
-        assert_eq!(event.stream_version, previous + 1, "stream {} skipped or repeated a version", event.stream_id);
+        let previous = last
+            .insert(&event.stream_id, event.stream_version)
+            .unwrap_or(0);
+        assert_eq!(
+            event.stream_version,
+            previous + 1,
+            "stream {} skipped or repeated a version",
+            event.stream_id
+        );
     }
 }

@@ -13,14 +13,23 @@ pub struct Outgoing {
 fn command(command_type: &'static str, payload: Value) -> Outgoing {
     let command_id = Uuid::new_v4();
     let envelope = json!({"command_id": command_id, "type": command_type, "actor": "bench", "payload": payload});
-    Outgoing { command_type, command_id, envelope }
+    Outgoing {
+        command_type,
+        command_id,
+        envelope,
+    }
 }
 
 /// 16 commands that build on each other: every one is accepted when handled in order.
 pub fn project_unit() -> Vec<Outgoing> {
     let project = Uuid::new_v4();
     let members = [Uuid::new_v4(), Uuid::new_v4()];
-    let tasks = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
+    let tasks = [
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    ];
     let mut out = vec![command(
         "project.create",
         json!({"project_id": project, "name": "Bench project", "start_date": "2026-01-05", "deadline": "2026-06-30"}),
@@ -30,7 +39,10 @@ pub fn project_unit() -> Vec<Outgoing> {
             "member.register",
             json!({"member_id": member, "name": format!("Member {i}"), "skills": ["rust", "sql"], "capacity_hours_per_week": 32}),
         ));
-        out.push(command("project.add_member", json!({"project_id": project, "member_id": member, "role": "developer"})));
+        out.push(command(
+            "project.add_member",
+            json!({"project_id": project, "member_id": member, "role": "developer"}),
+        ));
     }
     for (i, task) in tasks.iter().enumerate() {
         let depends_on: Vec<Uuid> = if i > 1 { vec![tasks[0]] } else { vec![] };
@@ -40,12 +52,24 @@ pub fn project_unit() -> Vec<Outgoing> {
                    "priority": 1 + (i % 4), "labels": ["backend"], "skills": ["rust"], "depends_on": depends_on}),
         ));
     }
-    out.push(command("task.assign", json!({"task_id": tasks[0], "member_id": members[0]})));
-    out.push(command("task.assign", json!({"task_id": tasks[1], "member_id": members[1]})));
+    out.push(command(
+        "task.assign",
+        json!({"task_id": tasks[0], "member_id": members[0]}),
+    ));
+    out.push(command(
+        "task.assign",
+        json!({"task_id": tasks[1], "member_id": members[1]}),
+    ));
     out.push(command("task.start", json!({"task_id": tasks[0]})));
     out.push(command("task.start", json!({"task_id": tasks[1]})));
-    out.push(command("task.log_work", json!({"task_id": tasks[0], "hours": 3.5, "member_id": members[0]})));
+    out.push(command(
+        "task.log_work",
+        json!({"task_id": tasks[0], "hours": 3.5, "member_id": members[0]}),
+    ));
     out.push(command("task.complete", json!({"task_id": tasks[0]})));
-    out.push(command("task.block", json!({"task_id": tasks[1], "reason": "waiting on review"})));
+    out.push(command(
+        "task.block",
+        json!({"task_id": tasks[1], "reason": "waiting on review"}),
+    ));
     out
 }

@@ -1,0 +1,157 @@
+//! The binary as an operator uses it: `up`, `send`, `events`, the ops endpoints, SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use testkit::TestEnv;
+use uuid::Uuid;
+
+fn foresight(env: &TestEnv, http_addr: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_foresight"));
+    command
+        .env("FORESIGHT_DATABASE_URL", &env.database_url)
+        .env("FORESIGHT_NATS_URL", &env.nats_url)
+        .env("FORESIGHT_NAMESPACE", env.namespace.as_str())
+        .env("FORESIGHT_HTTP_ADDR", http_addr)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+fn free_addr() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").to_string()
+}
+
+/// A bare HTTP/1.0 GET: (status, body).
+fn get(addr: &str, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn wait_ready(addr: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some((200, _)) = get(addr, "/readyz") {
+            return;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "foresight up exited early"
+        );
+        assert!(Instant::now() < deadline, "foresight up never became ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn run(mut command: Command) -> Output {
+    command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run foresight")
+}
+
+#[tokio::test]
+async fn up_send_events_and_a_clean_stop() {
+    let env = TestEnv::new().await;
+    let addr = free_addr();
+    let mut up = foresight(&env, &addr)
+        .arg("up")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn up");
+    wait_ready(&addr, &mut up);
+    assert_eq!(get(&addr, "/healthz").map(|(s, _)| s), Some(200));
+
+    let member = Uuid::new_v4();
+    let mut send = foresight(&env, &addr);
+    send.args([
+        "send",
+        "member.register",
+        &format!("member_id={member}"),
+        "name=Ada",
+        "skills=[\"rust\"]",
+        "capacity_hours_per_week=30",
+    ]);
+    let sent = run(send);
+    assert!(
+        sent.status.success(),
+        "send failed: {}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let outcome: serde_json::Value = serde_json::from_slice(&sent.stdout).expect("outcome JSON");
+    assert_eq!(outcome["status"], "accepted");
+    assert_eq!(outcome["stream_id"], format!("member-{member}"));
+
+    let mut missing = foresight(&env, &addr);
+    missing.args(["send", "task.start", &format!("task_id={}", Uuid::new_v4())]);
+    let rejected = run(missing);
+    assert_eq!(rejected.status.code(), Some(2), "a rejection exits with 2");
+    let outcome: serde_json::Value =
+        serde_json::from_slice(&rejected.stdout).expect("outcome JSON");
+    assert_eq!(outcome["error"]["code"], "not_found");
+
+    let mut events = foresight(&env, &addr);
+    events.arg("events");
+    let printed = run(events);
+    assert!(printed.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&printed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["event_type"], "member.registered");
+
+    let (status, metrics) = get(&addr, "/metrics").expect("metrics");
+    assert_eq!(status, 200);
+    assert!(
+        metrics
+            .contains("foresight_commands_total{outcome=\"accepted\",type=\"member.register\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("foresight_relay_active 1"));
+
+    let term = Command::new("kill")
+        .args(["-TERM", &up.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = up.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "foresight up did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
+}
+
+#[test]
+fn bad_configuration_is_named() {
+    let output = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_foresight"));
+        command
+            .args(["events"])
+            .env("FORESIGHT_NAMESPACE", "Not-Valid");
+        command
+    });
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("FORESIGHT_NAMESPACE"), "{stderr}");
+}
