@@ -153,8 +153,10 @@ async fn a_relay_restarted_after_publishing_without_its_checkpoint_duplicates_no
         .await
         .expect("log");
     let js = jetstream::new(env.nats.clone());
+    let mut previous = store::Position::START;
     for event in &log[..30] {
-        let (subject, headers, body) = relay::event_message(&env.subjects, event);
+        let (subject, headers, body) = relay::event_message(&env.subjects, event, previous);
+        previous = event.position();
         js.publish_with_headers(subject, headers, body)
             .await
             .expect("publish")

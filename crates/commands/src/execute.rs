@@ -11,24 +11,34 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::handler::Shared;
 use crate::outcome;
+use crate::state_cache::{StateCache, fold};
 
 /// Attempts for a command without a client `expected_version` that keeps losing races.
 const CONFLICT_ATTEMPTS: usize = 8;
 /// More streams than this in a dependency closure is a graph no one can schedule anyway.
 const CLOSURE_LIMIT: usize = 10_000;
 
+/// A decided command: its outcome and the categories of the events it appended.
+#[derive(Debug)]
+pub struct Executed {
+    pub outcome: serde_json::Value,
+    pub appended: Vec<&'static str>,
+    /// False when the command had been handled before and its first outcome stands.
+    pub first_time: bool,
+}
+
 /// The outcome of a valid command, or an infrastructure failure to retry later.
 pub async fn execute(
-    shared: &Shared,
+    pool: &PgPool,
+    cache: &StateCache,
     envelope: &CommandEnvelope,
     command: &Command,
-) -> anyhow::Result<serde_json::Value> {
+) -> anyhow::Result<Executed> {
     let command_type = command.command_type().as_str();
+    let target = command.target();
     for _ in 0..CONFLICT_ATTEMPTS {
-        let target = command.target();
-        let (current, version) = load(&shared.pool, &target).await?;
+        let (current, version, refs) = load_streams(pool, cache, command, &target).await?;
         if let Some(expected) = envelope.expected_version
             && expected != i64::from(version)
         {
@@ -40,13 +50,12 @@ pub async fn execute(
                 ),
             )
             .with_field("expected_version");
-            return reject(shared, envelope.command_id, command_type, &rejection).await;
+            return rejected(pool, envelope.command_id, command_type, &rejection).await;
         }
-        let refs = load_references(&shared.pool, command, current.as_ref()).await?;
         let events = match domain::decide(command, current.as_ref(), &refs) {
             Ok(events) => events,
             Err(rejection) => {
-                return reject(shared, envelope.command_id, command_type, &rejection).await;
+                return rejected(pool, envelope.command_id, command_type, &rejection).await;
             }
         };
         let request = append_request(
@@ -57,18 +66,14 @@ pub async fn execute(
             current.as_ref(),
             &events,
         );
-        match store::append(&shared.pool, &request).await {
+        match store::append(pool, &request).await {
             Ok(appended) => {
-                shared.notifier.wake();
-                for event in &events {
-                    let category = event.event_type().split('.').next().unwrap_or("unknown");
-                    shared
-                        .metrics
-                        .events_appended
-                        .with_label_values(&[category])
-                        .inc();
-                }
-                return Ok(outcome::accepted(envelope.command_id, &appended));
+                cache.appended(&target, current, &events, appended.version);
+                return Ok(Executed {
+                    outcome: outcome::accepted(envelope.command_id, &appended),
+                    appended: events.iter().map(|e| e.kind().category()).collect(),
+                    first_time: true,
+                });
             }
             Err(store::AppendError::VersionConflict { stream_id }) => {
                 if envelope.expected_version.is_some() {
@@ -77,14 +82,19 @@ pub async fn execute(
                         format!("{stream_id} changed concurrently"),
                     )
                     .with_field("expected_version");
-                    return reject(shared, envelope.command_id, command_type, &rejection).await;
+                    return rejected(pool, envelope.command_id, command_type, &rejection).await;
                 }
                 tracing::debug!(%stream_id, command_id = %envelope.command_id, "version conflict, deciding again");
             }
             Err(store::AppendError::DuplicateCommand | store::AppendError::DuplicateEvent) => {
-                let first = store::find_outcome(&shared.pool, envelope.command_id).await?;
-                return first.ok_or_else(|| {
+                let first = store::find_outcome(pool, envelope.command_id).await?;
+                let outcome = first.ok_or_else(|| {
                     anyhow::anyhow!("a duplicate command without a recorded outcome")
+                })?;
+                return Ok(Executed {
+                    outcome,
+                    appended: Vec::new(),
+                    first_time: false,
                 });
             }
             Err(store::AppendError::Empty) => {
@@ -92,7 +102,7 @@ pub async fn execute(
                     RejectionCode::InvalidTransition,
                     "the command changes nothing",
                 );
-                return reject(shared, envelope.command_id, command_type, &rejection).await;
+                return rejected(pool, envelope.command_id, command_type, &rejection).await;
             }
             Err(store::AppendError::Database(error)) => return Err(error.into()),
         }
@@ -101,71 +111,97 @@ pub async fn execute(
         RejectionCode::VersionConflict,
         "the stream kept changing; send the command again",
     );
-    reject(shared, envelope.command_id, command_type, &rejection).await
+    rejected(pool, envelope.command_id, command_type, &rejection).await
 }
 
+/// Records a rejection (unless the command already has an outcome) and returns what stands.
 pub async fn reject(
-    shared: &Shared,
+    pool: &PgPool,
     command_id: Uuid,
     command_type: &str,
     rejection: &Rejection,
 ) -> anyhow::Result<serde_json::Value> {
     let outcome = outcome::rejected(command_id, rejection);
-    Ok(store::record_rejection(&shared.pool, command_id, command_type, &outcome).await?)
+    Ok(store::record_rejection(pool, command_id, command_type, &outcome).await?)
 }
 
-/// Folds a stream into its state; returns it with the stream's version.
-async fn load(pool: &PgPool, stream: &StreamId) -> anyhow::Result<(Option<State>, i32)> {
-    let recorded = store::read_stream(pool, stream.as_str()).await?;
-    fold(&recorded)
-}
-
-fn fold(recorded: &[store::RecordedEvent]) -> anyhow::Result<(Option<State>, i32)> {
-    let mut state = None;
-    let mut version = 0;
-    for event in recorded {
-        let decoded =
-            Event::from_stored(&event.event_type, event.schema_version, &event.payload)
-                .map_err(|e| anyhow::anyhow!("event {} cannot be read: {e:?}", event.event_id))?;
-        state = domain::evolve(state, &decoded);
-        version = event.stream_version;
-    }
-    Ok((state, version))
-}
-
-async fn load_references(
+pub async fn rejected(
     pool: &PgPool,
+    command_id: Uuid,
+    command_type: &str,
+    rejection: &Rejection,
+) -> anyhow::Result<Executed> {
+    let attempted = outcome::rejected(command_id, rejection);
+    let outcome = store::record_rejection(pool, command_id, command_type, &attempted).await?;
+    // Another outcome stands when the command was handled before: a resend.
+    let first_time = outcome == attempted;
+    Ok(Executed {
+        outcome,
+        appended: Vec::new(),
+        first_time,
+    })
+}
+
+/// The target's state and version, and the states of the streams the command refers to.
+async fn load_streams(
+    pool: &PgPool,
+    cache: &StateCache,
     command: &Command,
-    current: Option<&State>,
-) -> anyhow::Result<References> {
+    target: &StreamId,
+) -> anyhow::Result<(Option<State>, i32, References)> {
+    // The references of a known target (the project of a task, say) are asked for in the
+    // same round trip as the target itself, from the state of its last use.
+    let guess = cache.load_cached(target);
+    let mut wanted = vec![target.clone()];
+    wanted.extend(command.references(guess.as_ref()));
+    let mut loaded = cache.load(pool, &wanted).await?;
+    let (current, version) = match loaded.remove(target.as_str()) {
+        Some((state, version)) => (Some(state), version),
+        None => (None, 0),
+    };
+    let missing: Vec<StreamId> = command
+        .references(current.as_ref())
+        .into_iter()
+        .filter(|s| !wanted.contains(s))
+        .collect();
+    if !missing.is_empty() {
+        loaded.extend(cache.load(pool, &missing).await?);
+    }
     let mut refs = References::new();
-    let mut wanted: Vec<StreamId> = command.references(current);
-    let mut seen: HashSet<String> = wanted.iter().map(|s| s.as_str().to_owned()).collect();
+    for (stream, (state, _)) in loaded {
+        if let Some(stream) = StreamId::parse(&stream) {
+            refs.insert(stream, state);
+        }
+    }
     // A new dependency may close a cycle anywhere downstream: load the whole closure.
-    let follow_dependencies = command.command_type().as_str() == "task.add_dependency";
-    while !wanted.is_empty() {
-        let ids: Vec<String> = wanted.iter().map(|s| s.as_str().to_owned()).collect();
-        let recorded = store::read_streams(pool, &ids).await?;
-        wanted.clear();
+    if command.command_type().as_str() == "task.add_dependency" {
+        load_dependency_closure(pool, &mut refs).await?;
+    }
+    Ok((current, version, refs))
+}
+
+async fn load_dependency_closure(pool: &PgPool, refs: &mut References) -> anyhow::Result<()> {
+    let mut tried: HashSet<domain::TaskId> = HashSet::new();
+    loop {
+        let wanted: Vec<String> = refs
+            .unresolved_dependencies()
+            .into_iter()
+            .filter(|task| tried.insert(*task))
+            .map(|task| StreamId::task(task).as_str().to_owned())
+            .collect();
+        if wanted.is_empty() || tried.len() > CLOSURE_LIMIT {
+            return Ok(());
+        }
+        let recorded = store::read_streams(pool, &wanted).await?;
         for chunk in recorded.chunk_by(|a, b| a.stream_id == b.stream_id) {
             let (Some(state), _) = fold(chunk)? else {
                 continue;
             };
-            let Some(stream) = StreamId::parse(&chunk[0].stream_id) else {
-                continue;
-            };
-            if follow_dependencies && let State::Task(task) = &state {
-                for dependency in &task.depends_on {
-                    let next = StreamId::task(*dependency);
-                    if seen.len() < CLOSURE_LIMIT && seen.insert(next.as_str().to_owned()) {
-                        wanted.push(next);
-                    }
-                }
+            if let Some(stream) = StreamId::parse(&chunk[0].stream_id) {
+                refs.insert(stream, state);
             }
-            refs.insert(stream, state);
         }
     }
-    Ok(refs)
 }
 
 fn append_request(

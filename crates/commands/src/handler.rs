@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::intake::{Intake, decode};
 use crate::ordering::{Ordering, Turn};
-use crate::{SchemaCheck, execute, outcome};
+use crate::{SchemaCheck, StateCache, execute, outcome};
 
 #[derive(Debug, Clone)]
 pub struct HandlerConfig {
@@ -55,6 +55,7 @@ pub(crate) struct Shared {
     pub metrics: telemetry::CommandMetrics,
     pub notifier: store::Notifier,
     pub schemas: SchemaCheck,
+    pub cache: StateCache,
     pub config: HandlerConfig,
     pub stopping: watch::Receiver<bool>,
 }
@@ -91,6 +92,7 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
     let (stop, stopping) = watch::channel(false);
     let shared = Arc::new(Shared {
         schemas: SchemaCheck::new()?,
+        cache: StateCache::default(),
         pool: ctx.pool,
         nats: ctx.nats,
         subjects: ctx.subjects,
@@ -115,7 +117,8 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
                     let started = Instant::now();
                     let command_type = shared.subjects.command_type_of(&message.subject).map(str::to_owned);
                     let intake = decode(&message.payload, command_type.as_deref(), shared.config.max_payload_bytes, &shared.schemas);
-                    let turn = ordering.enter(&ordering_keys(&intake));
+                    let (writes, reads) = ordering_keys(&intake);
+                    let turn = ordering.enter(&writes, &reads);
                     tasks.spawn(handle(shared.clone(), message, intake, turn, slot, started));
                 }
                 Some(Err(error)) => tracing::warn!(%error, "pulling commands failed; the consumer retries"),
@@ -132,14 +135,18 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
     Ok(())
 }
 
-/// Streams a command reads or writes, known before deciding.
-fn ordering_keys(intake: &Intake) -> Vec<String> {
+/// The stream a command writes and the streams it reads, known before deciding.
+fn ordering_keys(intake: &Intake) -> (Vec<String>, Vec<String>) {
     match intake {
-        Intake::Valid { command, .. } => std::iter::once(command.target())
-            .chain(command.references(None))
-            .map(|s| s.as_str().to_owned())
-            .collect(),
-        _ => Vec::new(),
+        Intake::Valid { command, .. } => (
+            vec![command.target().as_str().to_owned()],
+            command
+                .references(None)
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        ),
+        _ => (Vec::new(), Vec::new()),
     }
 }
 
@@ -235,19 +242,37 @@ async fn answer(
             command_type,
             rejection,
         } => {
-            if let Some(first) = store::find_outcome(&shared.pool, *command_id).await? {
-                return Ok(Some((*command_id, command_type.clone(), first, false)));
-            }
-            let outcome = execute::reject(shared, *command_id, command_type, rejection).await?;
-            Ok(Some((*command_id, command_type.clone(), outcome, true)))
+            // A resend of a command that was handled before gets its first outcome back.
+            let executed =
+                execute::rejected(&shared.pool, *command_id, command_type, rejection).await?;
+            Ok(Some((
+                *command_id,
+                command_type.clone(),
+                executed.outcome,
+                executed.first_time,
+            )))
         }
         Intake::Valid { envelope, command } => {
             let command_type = command.command_type().as_str().to_owned();
-            if let Some(first) = store::find_outcome(&shared.pool, envelope.command_id).await? {
-                return Ok(Some((envelope.command_id, command_type, first, false)));
+            // No look-up of an earlier outcome first: the append (or the rejection record)
+            // finds it, in the same round trip.
+            let executed = execute::execute(&shared.pool, &shared.cache, envelope, command).await?;
+            if !executed.appended.is_empty() {
+                shared.notifier.wake();
+                for category in &executed.appended {
+                    shared
+                        .metrics
+                        .events_appended
+                        .with_label_values(&[category])
+                        .inc();
+                }
             }
-            let outcome = execute::execute(shared, envelope, command).await?;
-            Ok(Some((envelope.command_id, command_type, outcome, true)))
+            Ok(Some((
+                envelope.command_id,
+                command_type,
+                executed.outcome,
+                executed.first_time,
+            )))
         }
     }
 }

@@ -7,6 +7,10 @@ mod intake;
 mod ordering;
 mod outcome;
 mod schema_check;
+mod state_cache;
+
+pub use execute::{Executed, execute, reject, rejected};
+pub use state_cache::StateCache;
 
 pub use handler::{HandlerConfig, HandlerContext, run};
 pub use intake::{Intake, decode};

@@ -7,9 +7,22 @@ use std::collections::HashMap;
 use tokio::sync::watch;
 
 /// Hands out, for each command, what it must wait for and what it releases when done.
+/// Per stream: a command that writes it waits for every earlier command on it; one that
+/// only reads it (a task's project, a member being assigned) waits only for earlier writers,
+/// so the tasks of one project are created side by side.
 #[derive(Default)]
 pub struct Ordering {
-    tails: HashMap<String, watch::Receiver<bool>>,
+    streams: HashMap<String, StreamTurns>,
+}
+
+#[derive(Default)]
+struct StreamTurns {
+    writer: Option<watch::Receiver<bool>>,
+    readers: Vec<watch::Receiver<bool>>,
+}
+
+fn pending(receiver: &watch::Receiver<bool>) -> bool {
+    !*receiver.borrow()
 }
 
 /// Released (marked done) when dropped, so a task that fails still unblocks those behind it.
@@ -19,21 +32,28 @@ pub struct Turn {
 }
 
 impl Ordering {
-    /// Beyond this many remembered keys, finished ones are forgotten.
+    /// Beyond this many remembered streams, finished ones are forgotten.
     const PRUNE_AT: usize = 50_000;
 
-    pub fn enter(&mut self, keys: &[String]) -> Turn {
+    pub fn enter(&mut self, writes: &[String], reads: &[String]) -> Turn {
         let (done, receiver) = watch::channel(false);
         let mut waits = Vec::new();
-        for key in keys {
-            if let Some(previous) = self.tails.insert(key.clone(), receiver.clone())
-                && !*previous.borrow()
-            {
-                waits.push(previous);
-            }
+        for key in writes {
+            let turns = self.streams.entry(key.clone()).or_default();
+            waits.extend(turns.writer.take().filter(pending));
+            waits.extend(turns.readers.drain(..).filter(pending));
+            turns.writer = Some(receiver.clone());
         }
-        if self.tails.len() > Self::PRUNE_AT {
-            self.tails.retain(|_, tail| !*tail.borrow());
+        for key in reads.iter().filter(|k| !writes.contains(k)) {
+            let turns = self.streams.entry(key.clone()).or_default();
+            waits.extend(turns.writer.iter().filter(|w| pending(w)).cloned());
+            turns.readers.retain(pending);
+            turns.readers.push(receiver.clone());
+        }
+        if self.streams.len() > Self::PRUNE_AT {
+            self.streams.retain(|_, turns| {
+                turns.writer.as_ref().is_some_and(pending) || turns.readers.iter().any(pending)
+            });
         }
         Turn { done, waits }
     }
@@ -68,9 +88,9 @@ mod tests {
     #[tokio::test]
     async fn commands_on_a_shared_stream_wait_for_each_other() {
         let mut ordering = Ordering::default();
-        let first = ordering.enter(&keys(&["project-1"]));
-        let mut second = ordering.enter(&keys(&["task-1", "project-1"]));
-        let mut unrelated = ordering.enter(&keys(&["task-2"]));
+        let first = ordering.enter(&keys(&["project-1"]), &[]);
+        let mut second = ordering.enter(&keys(&["task-1"]), &keys(&["project-1"]));
+        let mut unrelated = ordering.enter(&keys(&["task-2"]), &[]);
 
         tokio::time::timeout(Duration::from_secs(1), unrelated.wait())
             .await

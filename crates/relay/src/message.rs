@@ -2,12 +2,15 @@
 
 use async_nats::HeaderMap;
 use bus::Subjects;
-use store::RecordedEvent;
+use store::{Position, RecordedEvent};
 use uuid::Uuid;
 
+/// `previous` is the event before this one in commit order (or the relay's checkpoint): with
+/// it a consumer sees at once whether a message is missing in front of the one it got.
 pub fn event_message(
     subjects: &Subjects,
     event: &RecordedEvent,
+    previous: Position,
 ) -> (String, HeaderMap, bytes::Bytes) {
     let project_id = event
         .metadata
@@ -35,6 +38,10 @@ pub fn event_message(
         event.stream_version.to_string().as_str(),
     );
     headers.insert(bus::TYPE_HEADER, event.event_type.as_str());
+    headers.insert(
+        bus::PREVIOUS_HEADER,
+        bus::format_position(previous.transaction_id, previous.global_position).as_str(),
+    );
     let body = serde_json::to_vec(event).unwrap_or_default();
     (subject, headers, body.into())
 }

@@ -107,7 +107,7 @@ async fn relay_while_holding_lock(
         let batch = store::read_after(&mut conn, checkpoint, ctx.config.batch_size).await?;
         if let Some(last) = batch.last() {
             let started = Instant::now();
-            publish(ctx, js, &batch).await?;
+            publish(ctx, js, checkpoint, &batch).await?;
             store::save_checkpoint(&mut conn, CHECKPOINT, last.position()).await?;
             checkpoint = last.position();
             ctx.metrics.published.inc_by(batch.len() as u64);
@@ -135,11 +135,14 @@ async fn relay_while_holding_lock(
 async fn publish(
     ctx: &RelayContext,
     js: &jetstream::Context,
+    checkpoint: store::Position,
     batch: &[store::RecordedEvent],
 ) -> anyhow::Result<()> {
     let mut acks = Vec::with_capacity(batch.len());
+    let mut previous = checkpoint;
     for event in batch {
-        let (subject, headers, body) = event_message(&ctx.subjects, event);
+        let (subject, headers, body) = event_message(&ctx.subjects, event, previous);
+        previous = event.position();
         // Sent back to back; the acks are awaited together below.
         acks.push(
             js.publish_with_headers(subject, headers, body)

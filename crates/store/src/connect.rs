@@ -15,6 +15,8 @@ pub struct ConnectOptions {
     pub namespace: Namespace,
     pub max_connections: u32,
     pub application_name: String,
+    /// Schemas searched before the namespace's own (a projection's tables, say).
+    pub schemas_first: Vec<String>,
 }
 
 impl ConnectOptions {
@@ -24,15 +26,24 @@ impl ConnectOptions {
             namespace: namespace.clone(),
             max_connections: 10,
             application_name: format!("foresight-{namespace}"),
+            schemas_first: Vec::new(),
         }
     }
 
+    /// `schemas_first`, then the namespace: every name the pool's SQL uses is unqualified.
+    pub fn search_path(&self) -> String {
+        let mut path = self.schemas_first.clone();
+        path.push(self.namespace.as_str().to_owned());
+        path.join(",")
+    }
+
     pub fn pg_options(&self) -> anyhow::Result<PgConnectOptions> {
+        let search_path = self.search_path();
         let options = PgConnectOptions::from_str(&self.database_url)
             .with_context(|| "parsing the database URL")?
             .application_name(&self.application_name)
             .options([
-                ("search_path", self.namespace.as_str()),
+                ("search_path", search_path.as_str()),
                 // An idle transaction that holds an id stalls every commit-order reader.
                 ("idle_in_transaction_session_timeout", "30s"),
             ]);

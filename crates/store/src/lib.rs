@@ -17,7 +17,7 @@ mod rejected_messages;
 pub use append::{
     AppendError, AppendRequest, Appended, CommandRecord, NewEvent, StreamAppend, append,
 };
-pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use checkpoint::{all_checkpoints, load_checkpoint, reset_checkpoint, save_checkpoint};
 pub use command_results::{find_outcome, record_rejection};
 pub use connect::{ConnectOptions, connect, drop_namespace};
 pub use event::RecordedEvent;
@@ -25,7 +25,7 @@ pub use migrate::migrate;
 pub use notify::{Notifier, notify_channel};
 pub use position::Position;
 pub use read::{
-    has_events_after, head_position, oldest_transaction_age_seconds, read_after, read_stream,
-    read_streams, stream_versions,
+    has_events_after, head_position, lag_after, oldest_transaction_age_seconds, read_after,
+    read_stream, read_streams, stream_versions,
 };
 pub use rejected_messages::record_rejected_message;

@@ -90,3 +90,17 @@ pub async fn has_events_after<'c, E: PgExecutor<'c>>(
     .fetch_one(executor)
     .await
 }
+
+/// How far a reader at `after` is behind: events after it, and the age in seconds of the
+/// oldest of them (0 when there are none). Counted against the log, so a stalled relay
+/// shows up as lag too.
+pub async fn lag_after(pool: &PgPool, after: Position) -> sqlx::Result<(i64, f64)> {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(extract(epoch FROM now() - min(recorded_at)), 0)::float8 \
+         FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2)",
+    )
+    .bind(after.transaction_id.to_string())
+    .bind(after.global_position)
+    .fetch_one(pool)
+    .await
+}

@@ -1,7 +1,8 @@
 //! Every metric Foresight exports, named once, registered in one registry per process.
 
 use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    GaugeVec, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry,
 };
 
 /// The registry and the metric families of every role in this process.
@@ -10,6 +11,28 @@ pub struct Metrics {
     pub registry: Registry,
     pub commands: CommandMetrics,
     pub relay: RelayMetrics,
+    pub consumers: ConsumerMetrics,
+}
+
+/// Per consumer (projection or worker), labelled `consumer`.
+#[derive(Clone)]
+pub struct ConsumerMetrics {
+    /// Global position of the consumer's checkpoint.
+    pub position: IntGaugeVec,
+    /// Events in the log after the checkpoint.
+    pub lag_events: IntGaugeVec,
+    /// Age of the oldest event not yet applied.
+    pub lag_seconds: GaugeVec,
+    pub applied: IntCounterVec,
+    pub batch_duration: HistogramVec,
+    /// Errors by kind: `apply`, `decode`, `broker`, `database`.
+    pub errors: IntCounterVec,
+    /// Messages JetStream delivered more than once.
+    pub redeliveries: IntCounterVec,
+    /// Times the consumer read a missing range from PostgreSQL instead of the broker.
+    pub catch_ups: IntCounterVec,
+    /// Stream versions that did not arrive as last + 1.
+    pub version_gaps: IntCounterVec,
 }
 
 #[derive(Clone)]
@@ -118,6 +141,63 @@ impl Metrics {
                 "1 while this process holds the relay lock.",
             ),
         };
+        let consumer = &["consumer"];
+        let consumers = ConsumerMetrics {
+            position: gauge_vec(
+                &registry,
+                "foresight_consumer_position",
+                "Global position of the consumer's checkpoint.",
+                consumer,
+            ),
+            lag_events: gauge_vec(
+                &registry,
+                "foresight_consumer_lag_events",
+                "Events in the log after the consumer's checkpoint.",
+                consumer,
+            ),
+            lag_seconds: float_gauge_vec(
+                &registry,
+                "foresight_consumer_lag_seconds",
+                "Age of the oldest event the consumer has not applied.",
+                consumer,
+            ),
+            applied: counter_vec(
+                &registry,
+                "foresight_consumer_events_applied_total",
+                "Events applied.",
+                consumer,
+            ),
+            batch_duration: histogram_vec(
+                &registry,
+                "foresight_consumer_batch_duration_seconds",
+                "Time to apply and commit one batch.",
+                consumer,
+            ),
+            errors: counter_vec(
+                &registry,
+                "foresight_consumer_errors_total",
+                "Consumer errors, by kind.",
+                &["consumer", "kind"],
+            ),
+            redeliveries: counter_vec(
+                &registry,
+                "foresight_consumer_redeliveries_total",
+                "Messages delivered more than once.",
+                consumer,
+            ),
+            catch_ups: counter_vec(
+                &registry,
+                "foresight_consumer_catch_ups_total",
+                "Ranges read from PostgreSQL instead of the broker.",
+                consumer,
+            ),
+            version_gaps: counter_vec(
+                &registry,
+                "foresight_consumer_version_gaps_total",
+                "Stream versions that did not arrive as last + 1.",
+                consumer,
+            ),
+        };
         #[cfg(target_os = "linux")]
         let _ = registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
@@ -126,6 +206,7 @@ impl Metrics {
             registry,
             commands,
             relay,
+            consumers,
         }
     }
 
@@ -168,6 +249,20 @@ fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> 
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
     register(registry, IntGauge::new(name, help).expect("valid metric"))
+}
+
+fn gauge_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    register(
+        registry,
+        IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric"),
+    )
+}
+
+fn float_gauge_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> GaugeVec {
+    register(
+        registry,
+        GaugeVec::new(Opts::new(name, help), labels).expect("valid metric"),
+    )
 }
 
 fn histogram(registry: &Registry, name: &str, help: &str) -> Histogram {

@@ -3,7 +3,12 @@
 //! Each `TestEnv` gets a fresh namespace (schema, subjects, streams) and removes it when
 //! dropped; start-up also sweeps namespaces that a crashed run left behind.
 
+mod commands;
+
+pub use commands::{accept, execute};
+
 use std::sync::Once;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_nats::jetstream;
@@ -151,8 +156,22 @@ async fn sweep_once(database_url: &str, nats_url: &str) {
             .await
             .unwrap_or_default();
             pool.close().await;
+            let mut names: std::collections::BTreeSet<String> = schemas.into_iter().collect();
+            // Streams can outlive their schema when a run dies between the two removals.
+            if let Ok(client) = async_nats::connect(nats_url).await {
+                let mut streams = jetstream::new(client).stream_names();
+                while let Some(Ok(stream)) = futures::StreamExt::next(&mut streams).await {
+                    if let Some(namespace) = stream
+                        .strip_suffix("_COMMANDS")
+                        .or(stream.strip_suffix("_EVENTS"))
+                        && namespace.starts_with("T_")
+                    {
+                        names.insert(namespace.to_lowercase());
+                    }
+                }
+            }
             let cutoff = unix_secs().saturating_sub(SWEEP_AFTER_SECS);
-            for schema in schemas {
+            for schema in names {
                 let secs = schema.split('_').nth(1).and_then(|s| s.parse::<u64>().ok());
                 if let (Some(secs), Ok(namespace)) = (secs, Namespace::new(&schema))
                     && secs < cutoff

@@ -13,12 +13,27 @@ use super::BenchOptions;
 use super::table::Table;
 use crate::config::Config;
 
+// The log's columns and keys, without the commit-order index, the guard, the trigger or the
+// command outcome: what any event table needs, inserted as plainly as possible.
+const KEYED_TABLE: &str = "CREATE TABLE keyed_events (
+    global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    stream_id text NOT NULL, stream_version int NOT NULL, event_id uuid NOT NULL UNIQUE,
+    event_type text NOT NULL, schema_version smallint NOT NULL, payload jsonb NOT NULL,
+    metadata jsonb NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (stream_id, stream_version))";
+
+// The same columns with no key or index at all.
 const PLAIN_TABLE: &str = "CREATE TABLE plain_events (
     global_position bigint GENERATED ALWAYS AS IDENTITY,
     transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
     stream_id text NOT NULL, stream_version int NOT NULL, event_id uuid NOT NULL,
     event_type text NOT NULL, schema_version smallint NOT NULL, payload jsonb NOT NULL,
     metadata jsonb NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())";
+
+const KEYED_INSERT: &str = "INSERT INTO keyed_events
+    (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
+    SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])";
 
 const PLAIN_INSERT: &str = "INSERT INTO plain_events
     (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
@@ -29,28 +44,34 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     connect.max_connections = 16;
     let pool = store::connect(&connect).await?;
     sqlx::query(PLAIN_TABLE).execute(&pool).await?;
+    sqlx::query(KEYED_TABLE).execute(&pool).await?;
     let seconds = Duration::from_secs(options.seconds);
 
     let mut table = Table::new(&[
         "writers",
         "events/tx",
         "append events/s",
-        "plain INSERT events/s",
+        "keyed INSERT events/s",
+        "ratio",
+        "bare INSERT events/s",
         "ratio",
     ]);
     for (writers, batch) in [(1usize, 1usize), (1, 100), (8, 1), (8, 100)] {
         let append = measure(&pool, writers, batch, seconds, Target::Log).await?;
+        let keyed = measure(&pool, writers, batch, seconds, Target::Keyed).await?;
         let plain = measure(&pool, writers, batch, seconds, Target::Plain).await?;
         table.row(vec![
             writers.to_string(),
             batch.to_string(),
             format!("{append:.0}"),
+            format!("{keyed:.0}"),
+            format!("{:.2}", append / keyed),
             format!("{plain:.0}"),
             format!("{:.2}", append / plain),
         ]);
     }
     table.print(&format!(
-        "bench append: {} s per cell; an append is one transaction with its command outcome; target ratio >= 0.60",
+        "bench append: {} s per cell; an append is one transaction with its command outcome; keyed = the log's columns and keys; bare = no keys; target ratio >= 0.60",
         options.seconds
     ));
     pool.close().await;
@@ -60,6 +81,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
 #[derive(Clone, Copy, PartialEq)]
 enum Target {
     Log,
+    Keyed,
     Plain,
 }
 
@@ -81,7 +103,8 @@ async fn measure(
                 let events = sample_events(batch);
                 match target {
                     Target::Log => append_log(&pool, events).await?,
-                    Target::Plain => insert_plain(&pool, &events).await?,
+                    Target::Keyed => insert_plain(&pool, KEYED_INSERT, &events).await?,
+                    Target::Plain => insert_plain(&pool, PLAIN_INSERT, &events).await?,
                 }
                 written.fetch_add(batch as u64, Ordering::Relaxed);
             }
@@ -126,9 +149,13 @@ async fn append_log(pool: &PgPool, events: Vec<store::NewEvent>) -> anyhow::Resu
     Ok(())
 }
 
-async fn insert_plain(pool: &PgPool, events: &[store::NewEvent]) -> anyhow::Result<()> {
+async fn insert_plain(
+    pool: &PgPool,
+    sql: &'static str,
+    events: &[store::NewEvent],
+) -> anyhow::Result<()> {
     let stream = format!("task-{}", Uuid::new_v4());
-    sqlx::query(PLAIN_INSERT)
+    sqlx::query(sql)
         .bind(vec![stream.as_str(); events.len()])
         .bind((1..=events.len() as i32).collect::<Vec<_>>())
         .bind(events.iter().map(|e| e.event_id).collect::<Vec<_>>())

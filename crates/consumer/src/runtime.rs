@@ -1,0 +1,356 @@
+//! The follow-the-log loop: one active instance per consumer name (advisory lock), batches
+//! from a durable pull consumer, the chain checked against the checkpoint, the log read
+//! from PostgreSQL when the broker's batch does not continue it.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use async_nats::jetstream::{self, AckKind, consumer::pull};
+use bus::Subjects;
+use futures::{FutureExt, StreamExt};
+use sqlx::{Connection, PgConnection, PgPool};
+use store::{ConnectOptions, Position, RecordedEvent};
+
+use crate::batch::{Incoming, plan_batch};
+use crate::{Projection, decode, ensure_schema, projection_schema};
+
+#[derive(Debug, Clone)]
+pub struct ConsumerConfig {
+    /// Events per batch at most.
+    pub batch_size: usize,
+    /// How long a batch waits to fill.
+    pub batch_wait: Duration,
+    pub ack_wait: Duration,
+    /// How often a standby instance tries the lock.
+    pub lock_retry: Duration,
+    /// How often lag is measured against the log.
+    pub lag_interval: Duration,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            batch_wait: Duration::from_millis(20),
+            ack_wait: Duration::from_secs(30),
+            lock_retry: Duration::from_millis(500),
+            lag_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+pub struct ConsumerContext {
+    /// For the namespace; the projection's schema is put first on the search path.
+    pub connect: ConnectOptions,
+    pub nats: async_nats::Client,
+    pub subjects: Subjects,
+    pub metrics: telemetry::ConsumerMetrics,
+    pub config: ConsumerConfig,
+}
+
+/// Follows the log until `shutdown`; the batch in hand is finished first.
+pub async fn run<P: Projection>(
+    ctx: ConsumerContext,
+    projection: P,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    tokio::pin!(shutdown);
+    loop {
+        match follow(&ctx, &projection, &mut shutdown).await {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                ctx.metrics
+                    .errors
+                    .with_label_values(&[projection.name(), "restart"])
+                    .inc();
+                tracing::warn!(consumer = projection.name(), error = %format!("{error:#}"), "consumer interrupted; resuming from its checkpoint");
+                tokio::select! {
+                    _ = &mut shutdown => return Ok(()),
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
+
+struct Follower<'a, P> {
+    ctx: &'a ConsumerContext,
+    projection: &'a P,
+    pool: PgPool,
+    checkpoint: Position,
+    /// Last version seen per stream, to report versions that do not arrive as last + 1.
+    versions: HashMap<String, i32>,
+}
+
+async fn follow<P: Projection>(
+    ctx: &ConsumerContext,
+    projection: &P,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> anyhow::Result<()> {
+    let name = projection.name();
+    let schema = projection_schema(ctx.subjects.namespace(), name);
+    let mut connect = ctx.connect.clone();
+    connect.schemas_first = vec![schema.clone()];
+    connect.max_connections = 3;
+    connect.application_name = format!("foresight-{name}");
+    let pool = store::connect(&connect).await?;
+    ensure_schema(&pool, &schema, projection.schema_sql()).await?;
+
+    // Single active: the lock lives as long as this connection.
+    let mut lock = PgConnection::connect_with(&connect.pg_options()?).await?;
+    let lock_name = format!("{}.consumer.{name}", ctx.subjects.namespace());
+    while !sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock(hashtext($1))")
+        .bind(&lock_name)
+        .fetch_one(&mut lock)
+        .await?
+    {
+        tokio::select! {
+            _ = &mut *shutdown => return Ok(()),
+            _ = tokio::time::sleep(ctx.config.lock_retry) => {}
+        }
+    }
+    tracing::info!(consumer = name, "consumer holds its lock");
+
+    let stream = jetstream::new(ctx.nats.clone())
+        .get_stream(ctx.subjects.events_stream())
+        .await?;
+    let consumer = stream
+        .get_or_create_consumer(
+            name,
+            pull::Config {
+                durable_name: Some(name.to_owned()),
+                filter_subject: ctx.subjects.events_filter(),
+                ack_policy: jetstream::consumer::AckPolicy::Explicit,
+                ack_wait: ctx.config.ack_wait,
+                max_ack_pending: 50_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .with_context(|| format!("creating the durable consumer {name}"))?;
+
+    let checkpoint = store::load_checkpoint(&pool, name).await?;
+    let mut follower = Follower {
+        ctx,
+        projection,
+        pool,
+        checkpoint,
+        versions: HashMap::new(),
+    };
+    let mut lag_measured = Instant::now() - ctx.config.lag_interval;
+    loop {
+        if (&mut *shutdown).now_or_never().is_some() {
+            return Ok(());
+        }
+        // The lock connection must stay alive: if it died, another instance may be running.
+        sqlx::query("SELECT 1")
+            .execute(&mut lock)
+            .await
+            .context("the consumer lock connection")?;
+        let messages: Vec<jetstream::Message> = consumer
+            .fetch()
+            .max_messages(ctx.config.batch_size)
+            .expires(ctx.config.batch_wait)
+            .messages()
+            .await?
+            .filter_map(|m| async move { m.ok() })
+            .collect()
+            .await;
+        follower.handle(&messages).await?;
+        if lag_measured.elapsed() >= ctx.config.lag_interval {
+            follower.measure_lag().await?;
+            lag_measured = Instant::now();
+        }
+    }
+}
+
+impl<P: Projection> Follower<'_, P> {
+    async fn handle(&mut self, messages: &[jetstream::Message]) -> anyhow::Result<()> {
+        let name = self.projection.name();
+        let mut events = Vec::with_capacity(messages.len());
+        let mut incoming = Vec::with_capacity(messages.len());
+        for message in messages {
+            if message.info().is_ok_and(|info| info.delivered > 1) {
+                self.ctx
+                    .metrics
+                    .redeliveries
+                    .with_label_values(&[name])
+                    .inc();
+            }
+            match serde_json::from_slice::<RecordedEvent>(&message.payload) {
+                Ok(event) => {
+                    let previous = message
+                        .headers
+                        .as_ref()
+                        .and_then(|h| h.get(bus::PREVIOUS_HEADER))
+                        .and_then(|v| bus::parse_position(v.as_str()))
+                        .map(|(tx, pos)| Position::new(tx, pos));
+                    incoming.push(Incoming {
+                        position: event.position(),
+                        previous,
+                    });
+                    events.push(Some(event));
+                }
+                Err(error) => {
+                    // Not one of ours: the log is read instead, so nothing is lost.
+                    self.ctx
+                        .metrics
+                        .errors
+                        .with_label_values(&[name, "decode"])
+                        .inc();
+                    tracing::warn!(consumer = name, %error, "an event message that cannot be read");
+                    incoming.push(Incoming {
+                        position: Position::new(i64::MAX, i64::MAX),
+                        previous: None,
+                    });
+                    events.push(None);
+                }
+            }
+        }
+        let (applicable, gap) = plan_batch(self.checkpoint, &incoming);
+        let chained: Vec<RecordedEvent> = applicable
+            .iter()
+            .filter_map(|&i| events[i].clone())
+            .collect();
+        if !chained.is_empty() {
+            self.apply(chained).await?;
+        }
+        let nothing_came = messages.is_empty();
+        if gap || (nothing_came && store::has_events_after(&self.pool, self.checkpoint).await?) {
+            // The broker's batch does not continue the checkpoint (or the broker is behind):
+            // the log itself is read, a batch at a time, until it has nothing more.
+            self.ctx.metrics.catch_ups.with_label_values(&[name]).inc();
+            let from_log = store::read_after(
+                &self.pool,
+                self.checkpoint,
+                self.ctx.config.batch_size as i64,
+            )
+            .await?;
+            if !from_log.is_empty() {
+                self.apply(from_log).await?;
+            }
+        }
+        for (message, seen) in messages.iter().zip(&incoming) {
+            let kind = if seen.position <= self.checkpoint {
+                AckKind::Ack
+            } else {
+                AckKind::Nak(None)
+            };
+            if let Err(error) = message.ack_with(kind).await {
+                tracing::debug!(consumer = name, %error, "acknowledging failed; the message will come again and be skipped");
+            }
+        }
+        Ok(())
+    }
+
+    /// One transaction: the projection's writes and the checkpoint, or neither.
+    async fn apply(&mut self, recorded: Vec<RecordedEvent>) -> anyhow::Result<()> {
+        let name = self.projection.name();
+        let started = Instant::now();
+        let mut tx = self.pool.begin().await?;
+        // Excludes a rebuild's swap, which moves the checkpoint under us.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(apply_lock(self.ctx.subjects.namespace(), name))
+            .execute(&mut *tx)
+            .await?;
+        let stored = store::load_checkpoint(&mut *tx, name).await?;
+        if stored > self.checkpoint {
+            self.checkpoint = stored;
+        }
+        let fresh: Vec<RecordedEvent> = recorded
+            .into_iter()
+            .filter(|e| e.position() > self.checkpoint)
+            .collect();
+        let Some(last) = fresh.last().map(RecordedEvent::position) else {
+            return Ok(());
+        };
+        self.check_versions(&fresh);
+        let events = decode(fresh).inspect_err(|_| {
+            self.ctx
+                .metrics
+                .errors
+                .with_label_values(&[name, "decode"])
+                .inc();
+        })?;
+        self.projection
+            .apply(&mut tx, &events)
+            .await
+            .inspect_err(|_| {
+                self.ctx
+                    .metrics
+                    .errors
+                    .with_label_values(&[name, "apply"])
+                    .inc();
+            })?;
+        store::save_checkpoint(&mut *tx, name, last).await?;
+        tx.commit().await?;
+        self.checkpoint = last;
+        self.ctx
+            .metrics
+            .applied
+            .with_label_values(&[name])
+            .inc_by(events.len() as u64);
+        self.ctx
+            .metrics
+            .position
+            .with_label_values(&[name])
+            .set(last.global_position);
+        self.ctx
+            .metrics
+            .batch_duration
+            .with_label_values(&[name])
+            .observe(started.elapsed().as_secs_f64());
+        Ok(())
+    }
+
+    fn check_versions(&mut self, events: &[RecordedEvent]) {
+        for event in events {
+            if let Some(last) = self
+                .versions
+                .insert(event.stream_id.clone(), event.stream_version)
+                && event.stream_version != last + 1
+            {
+                self.ctx
+                    .metrics
+                    .version_gaps
+                    .with_label_values(&[self.projection.name()])
+                    .inc();
+                tracing::error!(
+                    consumer = self.projection.name(),
+                    stream = %event.stream_id,
+                    last,
+                    got = event.stream_version,
+                    "a stream's versions did not arrive as last + 1"
+                );
+            }
+        }
+    }
+
+    async fn measure_lag(&self) -> anyhow::Result<()> {
+        let name = self.projection.name();
+        let (events, seconds) = store::lag_after(&self.pool, self.checkpoint).await?;
+        self.ctx
+            .metrics
+            .lag_events
+            .with_label_values(&[name])
+            .set(events);
+        self.ctx
+            .metrics
+            .lag_seconds
+            .with_label_values(&[name])
+            .set(seconds);
+        self.ctx
+            .metrics
+            .position
+            .with_label_values(&[name])
+            .set(self.checkpoint.global_position);
+        Ok(())
+    }
+}
+
+/// The lock a consumer's batch and a rebuild's swap both take.
+pub(crate) fn apply_lock(namespace: &domain::Namespace, projection: &str) -> String {
+    format!("{}.apply.{projection}", namespace.as_str())
+}

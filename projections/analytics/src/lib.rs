@@ -1,0 +1,1 @@
+//! Arriving with the projections issue.
