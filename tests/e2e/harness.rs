@@ -155,6 +155,47 @@ pub async fn project_with_task(env: &TestEnv) -> (Uuid, Uuid, Uuid) {
     (project, member, task)
 }
 
+pub fn start_projection<P: consumer::Projection>(
+    env: &TestEnv,
+    metrics: &telemetry::Metrics,
+    projection: P,
+) -> Running {
+    let (stop, signal) = stop_signal();
+    let ctx = consumer::ConsumerContext {
+        connect: env.connect_options(),
+        nats: env.nats.clone(),
+        subjects: env.subjects.clone(),
+        metrics: metrics.consumers.clone(),
+        config: consumer::ConsumerConfig {
+            lag_interval: Duration::from_millis(200),
+            ..Default::default()
+        },
+    };
+    Running {
+        stop,
+        task: tokio::spawn(consumer::run(ctx, projection, signal)),
+    }
+}
+
+/// Waits until the consumer's checkpoint covers every event in the log.
+pub async fn wait_caught_up(env: &TestEnv, consumer: &str, limit: Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let checkpoint = store::load_checkpoint(&env.pool, consumer)
+            .await
+            .expect("checkpoint");
+        let (behind, _) = store::lag_after(&env.pool, checkpoint).await.expect("lag");
+        if behind == 0 && store::head_position(&env.pool).await.expect("head") > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{consumer} is still {behind} events behind"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 pub async fn count(env: &TestEnv, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(&env.pool)

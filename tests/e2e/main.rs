@@ -1,5 +1,8 @@
 //! End-to-end tests of the roles, in-process, against the real PostgreSQL and NATS.
 
+mod api;
 mod commands;
 mod harness;
+mod rebuild;
 mod relay;
+mod workload;

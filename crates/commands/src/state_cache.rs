@@ -73,9 +73,7 @@ impl StateCache {
         events: &[Event],
         version: i32,
     ) {
-        let after = events
-            .iter()
-            .fold(before, domain::evolve);
+        let after = events.iter().fold(before, domain::evolve);
         let mut states = self.lock();
         match after {
             Some(state) => {

@@ -1,15 +1,29 @@
-//! A projection's own PostgreSQL schema, `<ns>_<projection>`, which a rebuild swaps whole.
+//! A projection's own PostgreSQL schema, `<ns>__<projection>`, which a rebuild swaps whole.
 
 use anyhow::Context;
 use domain::Namespace;
 use sqlx::{Executor, PgPool};
 
 pub fn projection_schema(namespace: &Namespace, projection: &str) -> String {
-    format!("{}_{projection}", namespace.as_str())
+    format!("{}__{projection}", namespace.as_str())
 }
 
 /// Creates the schema if needed and runs the projection's idempotent DDL in it.
 pub async fn ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match try_ensure_schema(pool, schema, ddl).await {
+            // Waiting on the lock does not refresh the transaction's view of the catalogue,
+            // so a process that waited behind another's CREATE can still collide with it
+            // once; a fresh transaction sees what the other one made.
+            Err(error) if attempt < 3 && is_duplicate_object(&error) => continue,
+            result => return result.with_context(|| format!("creating the tables of {schema}")),
+        }
+    }
+}
+
+async fn try_ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('foresight.create_schema'))")
         .execute(&mut *tx)
@@ -19,9 +33,14 @@ pub async fn ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> anyhow::Re
         .await?;
     tx.execute(format!("SET LOCAL search_path TO {schema}").as_str())
         .await?;
-    tx.execute(sqlx::raw_sql(ddl))
-        .await
-        .with_context(|| format!("creating the tables of {schema}"))?;
-    tx.commit().await?;
-    Ok(())
+    tx.execute(sqlx::raw_sql(ddl)).await?;
+    tx.commit().await
+}
+
+/// unique_violation, duplicate_schema, duplicate_table, duplicate_object.
+pub(crate) fn is_duplicate_object(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| matches!(code.as_ref(), "23505" | "42P06" | "42P07" | "42710"))
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A validated namespace, `^[a-z][a-z0-9_]{0,39}$`.
+/// A validated namespace, `^[a-z][a-z0-9_]{0,39}$` without `__`.
 ///
 /// The rule is narrow on purpose: the same string becomes a Postgres schema name (unquoted
 /// identifiers fold to lower case and must not start with a digit), a NATS subject token
@@ -12,7 +12,9 @@ use std::str::FromStr;
 pub struct Namespace(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid namespace {0:?}: expected a lower-case letter, then up to 39 of a-z, 0-9 or _")]
+#[error(
+    "invalid namespace {0:?}: expected a lower-case letter, then up to 39 of a-z, 0-9 or _ (never two _ in a row)"
+)]
 pub struct InvalidNamespace(pub String);
 
 impl Namespace {
@@ -23,7 +25,9 @@ impl Namespace {
         let mut chars = s.chars();
         let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_lowercase());
         let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if starts_with_letter && rest_ok && s.len() <= Self::MAX_LEN {
+        // `__` separates a namespace from its projections' schemas (`<ns>__boards`), so no
+        // namespace may contain it, or one namespace's schema could be another's projection.
+        if starts_with_letter && rest_ok && !s.contains("__") && s.len() <= Self::MAX_LEN {
             Ok(Namespace(s.to_owned()))
         } else {
             Err(InvalidNamespace(s.to_owned()))

@@ -81,6 +81,14 @@ pub enum Command {
         #[arg(value_enum)]
         role: Role,
     },
+    /// Rebuild a projection from the log into fresh tables and swap them in.
+    Replay {
+        #[arg(value_enum)]
+        projection: ReplayTarget,
+        /// Events read and applied per transaction.
+        #[arg(long, default_value_t = 5000)]
+        batch_size: i64,
+    },
     /// Publish a command and print its outcome.
     Send(crate::send::SendArgs),
     /// Print the log in commit order, or follow it.
@@ -98,6 +106,29 @@ pub enum Command {
 pub enum Role {
     Commands,
     Relay,
+    Boards,
+    Schedules,
+    Analytics,
+    Api,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] = &[
+        Role::Commands,
+        Role::Relay,
+        Role::Boards,
+        Role::Schedules,
+        Role::Analytics,
+        Role::Api,
+    ];
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayTarget {
+    Boards,
+    Schedules,
+    Analytics,
+    All,
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -107,6 +138,12 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|_| ExitCode::SUCCESS),
         Command::Run { role } => crate::roles::run_one(&config, role)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Replay {
+            projection,
+            batch_size,
+        } => crate::replay::replay(&config, projection, batch_size)
             .await
             .map(|_| ExitCode::SUCCESS),
         Command::Send(args) => crate::send::send(&config, args).await,

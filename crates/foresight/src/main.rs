@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod events;
+mod replay;
 mod roles;
 mod send;
 mod shutdown;

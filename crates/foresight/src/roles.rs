@@ -13,7 +13,7 @@ use crate::shutdown::Shutdown;
 
 /// Every role built so far, in one process.
 pub async fn up(config: &Config, demo: bool) -> anyhow::Result<()> {
-    start(config, &[Role::Commands, Role::Relay], demo).await
+    start(config, Role::ALL, demo).await
 }
 
 pub async fn run_one(config: &Config, role: Role) -> anyhow::Result<()> {
@@ -52,15 +52,35 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
         .await
         .with_context(|| format!("binding {}", config.http_addr))?;
     tracing::info!(addr = %config.http_addr, namespace = %config.namespace, ?roles, "foresight is starting");
-    let ops = tokio::spawn(telemetry::serve(
-        listener,
-        telemetry::ops_router(metrics.clone(), readiness.clone()),
-        shutdown.clone().wait(),
-    ));
+    // The API role serves the query API beside the ops endpoints; other roles only the latter.
+    let router = if roles.contains(&Role::Api) {
+        let pool = store::connect(&api::ApiState::connect_options(
+            config.connect_options("api"),
+        ))
+        .await?;
+        api::ensure_projection_schemas(&pool, &config.namespace).await?;
+
+        api::router(api::ApiState {
+            pool,
+            namespace: config.namespace.clone(),
+            metrics: metrics.clone(),
+            readiness: readiness.clone(),
+        })
+    } else {
+        telemetry::ops_router(metrics.clone(), readiness.clone())
+    };
+    let http = tokio::spawn(telemetry::serve(listener, router, shutdown.clone().wait()));
 
     let mut running = Vec::new();
     for role in roles {
         let stop = shutdown.clone().wait();
+        let consumer_context = |name: &str| consumer::ConsumerContext {
+            connect: config.connect_options(name),
+            nats: services.nats.clone(),
+            subjects: services.subjects.clone(),
+            metrics: metrics.consumers.clone(),
+            config: consumer::ConsumerConfig::default(),
+        };
         running.push(match role {
             Role::Commands => tokio::spawn(commands::run(
                 commands::HandlerContext {
@@ -84,6 +104,25 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
                 },
                 stop,
             )),
+            Role::Boards => tokio::spawn(consumer::run(
+                consumer_context("boards"),
+                boards::Boards,
+                stop,
+            )),
+            Role::Schedules => tokio::spawn(consumer::run(
+                consumer_context("schedules"),
+                schedules::Schedules,
+                stop,
+            )),
+            Role::Analytics => tokio::spawn(consumer::run(
+                consumer_context("analytics"),
+                analytics::Analytics,
+                stop,
+            )),
+            Role::Api => tokio::spawn(async move {
+                stop.await;
+                Ok(())
+            }),
         });
     }
     readiness.set_ready();
@@ -101,7 +140,7 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
     for result in try_join_all(rest).await.context("a role panicked")? {
         result?;
     }
-    ops.await.context("the HTTP server panicked")??;
+    http.await.context("the HTTP server panicked")??;
     tracing::info!("foresight stopped");
     Ok(())
 }

@@ -68,12 +68,24 @@ pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
     Ok(pool)
 }
 
-/// Removes a namespace's schema and everything in it. For tests and tear-down only.
+/// Removes a namespace's schema, its projections' schemas (`<ns>__…`) and everything in
+/// them. For tests and tear-down only.
 pub async fn drop_namespace(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {
-    // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
-    let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", namespace.as_str());
-    pool.execute(sql.as_str())
-        .await
-        .context("dropping the namespace schema")?;
+    let schemas: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname = $1 OR starts_with(nspname::text, $1 || '__')",
+    )
+    .bind(namespace.as_str())
+    .fetch_all(pool)
+    .await?;
+    for schema in schemas {
+        // Names from the catalogue that begin with a validated namespace: quoted anyway.
+        let sql = format!(
+            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            schema.replace('"', "")
+        );
+        pool.execute(sql.as_str())
+            .await
+            .context("dropping a namespace schema")?;
+    }
     Ok(())
 }

@@ -25,7 +25,7 @@ pub use migrate::migrate;
 pub use notify::{Notifier, notify_channel};
 pub use position::Position;
 pub use read::{
-    has_events_after, head_position, lag_after, oldest_transaction_age_seconds, read_after,
-    read_stream, read_streams, stream_versions,
+    has_events_after, head_position, lag_after, oldest_transaction_age_seconds, position_of,
+    read_after, read_stream, read_streams, stream_versions,
 };
 pub use rejected_messages::record_rejected_message;

@@ -11,17 +11,17 @@ const LOG_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "log", include_str!("sql/0001
 
 /// Creates the namespace's schema if needed and applies the log's migrations to it.
 pub async fn migrate(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    // Two processes starting at once would race on CREATE SCHEMA; the lock orders them.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('foresight.create_schema'))")
-        .execute(&mut *tx)
-        .await?;
-    // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
-    let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", namespace.as_str());
-    tx.execute(sql.as_str())
-        .await
-        .context("creating the namespace schema")?;
-    tx.commit().await?;
+    // Two processes starting at once race on CREATE SCHEMA. The lock orders them, but a
+    // transaction that waited on it may still hold a stale view of the catalogue and
+    // collide once: a fresh attempt sees the schema the other one made.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match create_schema(pool, namespace).await {
+            Err(error) if attempt < 3 && is_duplicate(&error) => continue,
+            result => break result.context("creating the namespace schema")?,
+        }
+    }
 
     let migrations = LOG_MIGRATIONS
         .iter()
@@ -44,4 +44,22 @@ pub async fn migrate(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()>
         .await
         .with_context(|| format!("migrating the log in namespace {namespace}"))?;
     Ok(())
+}
+
+async fn create_schema(pool: &PgPool, namespace: &Namespace) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('foresight.create_schema'))")
+        .execute(&mut *tx)
+        .await?;
+    // The namespace is validated (`[a-z][a-z0-9_]*`), so it is safe as an identifier.
+    let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", namespace.as_str());
+    tx.execute(sql.as_str()).await?;
+    tx.commit().await
+}
+
+fn is_duplicate(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| matches!(code.as_ref(), "23505" | "42P06"))
 }

@@ -104,3 +104,14 @@ pub async fn lag_after(pool: &PgPool, after: Position) -> sqlx::Result<(i64, f64
     .fetch_one(pool)
     .await
 }
+
+/// Where the event at `global_position` stands in commit order, if it is in the log.
+pub async fn position_of(pool: &PgPool, global_position: i64) -> sqlx::Result<Option<Position>> {
+    let tx: Option<i64> = sqlx::query_scalar(
+        "SELECT transaction_id::text::bigint FROM events WHERE global_position = $1",
+    )
+    .bind(global_position)
+    .fetch_optional(pool)
+    .await?;
+    Ok(tx.map(|tx| Position::new(tx, global_position)))
+}

@@ -5,5 +5,5 @@ mod metrics;
 mod ops;
 
 pub use logging::{LogFormat, init_logging};
-pub use metrics::{CommandMetrics, ConsumerMetrics, Metrics, RelayMetrics};
+pub use metrics::{CommandMetrics, ConsumerMetrics, HttpMetrics, Metrics, RelayMetrics};
 pub use ops::{Readiness, ops_router, serve};

@@ -12,6 +12,14 @@ pub struct Metrics {
     pub commands: CommandMetrics,
     pub relay: RelayMetrics,
     pub consumers: ConsumerMetrics,
+    pub http: HttpMetrics,
+}
+
+/// The query API's requests, labelled by matched route (bounded), not by raw path.
+#[derive(Clone)]
+pub struct HttpMetrics {
+    pub requests: IntCounterVec,
+    pub duration: HistogramVec,
 }
 
 /// Per consumer (projection or worker), labelled `consumer`.
@@ -198,6 +206,20 @@ impl Metrics {
                 consumer,
             ),
         };
+        let http = HttpMetrics {
+            requests: counter_vec(
+                &registry,
+                "foresight_http_requests_total",
+                "HTTP requests, by route and status.",
+                &["route", "status"],
+            ),
+            duration: histogram_vec(
+                &registry,
+                "foresight_http_request_duration_seconds",
+                "HTTP request latency, by route.",
+                &["route"],
+            ),
+        };
         #[cfg(target_os = "linux")]
         let _ = registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
@@ -207,6 +229,7 @@ impl Metrics {
             commands,
             relay,
             consumers,
+            http,
         }
     }
 

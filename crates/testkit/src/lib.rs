@@ -156,7 +156,12 @@ async fn sweep_once(database_url: &str, nats_url: &str) {
             .await
             .unwrap_or_default();
             pool.close().await;
-            let mut names: std::collections::BTreeSet<String> = schemas.into_iter().collect();
+            // A projection's schema (`<ns>__boards`) belongs to its namespace.
+            let mut names: std::collections::BTreeSet<String> = schemas
+                .into_iter()
+                .filter_map(|s| s.split("__").next().map(str::to_owned))
+                .collect();
+
             // Streams can outlive their schema when a run dies between the two removals.
             if let Ok(client) = async_nats::connect(nats_url).await {
                 let mut streams = jetstream::new(client).stream_names();

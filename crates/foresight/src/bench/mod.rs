@@ -1,8 +1,12 @@
 //! `foresight bench …`: measurements against the local services, each in a namespace of its
 //! own that is removed afterwards, printed as tables.
 
+mod api;
 mod append;
+mod bulk_log;
 mod commands;
+mod http_load;
+mod projections;
 mod relay;
 mod table;
 
@@ -23,6 +27,10 @@ pub enum Bench {
     Commands,
     /// The relay alone: events/s from the log to JetStream acks.
     Relay,
+    /// Publish-to-visible latency, rebuild rates over a long log, consumer catch-up.
+    Projections,
+    /// The query API under 32 connections against direct SQL.
+    Api,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -39,6 +47,9 @@ pub struct BenchOptions {
     /// Events in the log the relay catches up on.
     #[arg(long, default_value_t = 200_000)]
     pub relay_events: usize,
+    /// Events in the log the rebuild and catch-up measurements run over.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub log_events: usize,
     /// Keep the benchmark's namespace instead of removing it.
     #[arg(long)]
     pub keep: bool,
@@ -66,6 +77,8 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
             .await
         }
         Bench::Relay => relay::run(&config, &options).await,
+        Bench::Projections => projections::run(&config, &options).await,
+        Bench::Api => api::run(&config, &options).await,
     };
     if !options.keep {
         remove_namespace(&config).await?;
@@ -76,6 +89,7 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
 async fn remove_namespace(config: &Config) -> anyhow::Result<()> {
     let pool = sqlx::PgPool::connect(&config.database_url).await?;
     store::drop_namespace(&pool, &config.namespace).await?;
+
     let nats = bus::connect(&config.nats_options("bench")).await?;
     bus::delete_streams(&jetstream::new(nats), &Subjects::new(&config.namespace)).await
 }

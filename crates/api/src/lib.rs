@@ -1,0 +1,18 @@
+//! The read-only query API: axum routes over the projections' read functions, errors as
+//! `application/problem+json`, and read-your-writes through `min_position` and `wait_ms`.
+
+mod consistency;
+mod error;
+mod http_metrics;
+mod openapi;
+mod params;
+mod routes;
+mod state;
+
+pub use error::ApiError;
+pub use openapi::openapi;
+pub use routes::router;
+pub use state::{ApiState, ensure_projection_schemas};
+
+/// The header every answer carries: the log position the answer reflects.
+pub const POSITION_HEADER: &str = "Foresight-Position";

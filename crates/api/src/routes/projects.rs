@@ -1,0 +1,114 @@
+//! `/v1/projects…`: the list, one project, its board, schedule and analytics.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::Utc;
+
+use super::answer;
+use crate::consistency::reflected_position;
+use crate::params::{QueryParams, parse_id};
+use crate::{ApiError, ApiState};
+
+const MAX_PAGE: i64 = 500;
+
+#[utoipa::path(get, path = "/v1/projects", tag = "projects",
+    params(("limit" = Option<i64>, Query, description = "page size, 1..=500, default 100"),
+           ("after" = Option<uuid::Uuid>, Query, description = "the last project id of the previous page"),
+           crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, body = Vec<boards::ProjectSummary>), (status = 400, description = "a bad parameter")))]
+pub async fn list(
+    State(state): State<ApiState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let params = QueryParams::new(query, &["limit", "after"])?;
+    let limit = params.int("limit", 1, MAX_PAGE)?.unwrap_or(100);
+    let after = params.uuid("after")?;
+    let position = reflected_position(&state, "boards", &params).await?;
+    let page = boards::projects(&state.pool, limit, after).await?;
+    Ok(answer(position, &page))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{id}", tag = "projects",
+    params(("id" = uuid::Uuid, Path), crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, body = boards::ProjectView), (status = 404), (status = 400)))]
+pub async fn one(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    let params = QueryParams::new(query, &[])?;
+    let position = reflected_position(&state, "boards", &params).await?;
+    let project = boards::project(&state.pool, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(answer(position, &project))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{id}/board", tag = "projects",
+    params(("id" = uuid::Uuid, Path), crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, body = boards::Board), (status = 404), (status = 400), (status = 503)))]
+pub async fn board(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    let params = QueryParams::new(query, &[])?;
+    let position = reflected_position(&state, "boards", &params).await?;
+    let board = boards::board(&state.pool, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(answer(position, &board))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{id}/schedule", tag = "projects",
+    params(("id" = uuid::Uuid, Path), ("as_of" = Option<chrono::NaiveDate>, Query, description = "plan from this day; today by default"),
+           crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, body = schedules::ProjectSchedule), (status = 404), (status = 400)))]
+pub async fn schedule(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    let params = QueryParams::new(query, &["as_of"])?;
+    let as_of = params
+        .date("as_of")?
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let position = reflected_position(&state, "schedules", &params).await?;
+    let schedule = schedules::project_schedule(&state.pool, id, as_of)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(answer(position, &schedule))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{id}/analytics", tag = "projects",
+    params(("id" = uuid::Uuid, Path), ("as_of" = Option<chrono::NaiveDate>, Query, description = "the last day counted; today by default"),
+           crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, body = analytics::ProjectAnalytics), (status = 404), (status = 400)))]
+pub async fn analytics(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    let params = QueryParams::new(query, &["as_of"])?;
+    let as_of = params
+        .date("as_of")?
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let position = reflected_position(&state, "analytics", &params).await?;
+    let analytics = analytics::project_analytics(&state.pool, domain::ProjectId(id), as_of)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(answer(position, &analytics))
+}
+
+fn not_found(id: uuid::Uuid) -> ApiError {
+    ApiError::NotFound {
+        what: "project",
+        id: id.to_string(),
+    }
+}

@@ -1,0 +1,49 @@
+//! What every handler shares.
+
+use domain::Namespace;
+use sqlx::PgPool;
+
+/// The projections the API reads, in search-path order.
+const PROJECTIONS: [&str; 3] = ["boards", "schedules", "analytics"];
+
+#[derive(Clone)]
+pub struct ApiState {
+    /// Its search path holds every projection's schema, then the namespace.
+    pub pool: PgPool,
+    pub namespace: Namespace,
+    pub metrics: telemetry::Metrics,
+    pub readiness: telemetry::Readiness,
+}
+
+impl ApiState {
+    /// The pool options for the API: every projection's schema on the search path.
+    pub fn connect_options(mut options: store::ConnectOptions) -> store::ConnectOptions {
+        options.schemas_first = PROJECTIONS
+            .iter()
+            .map(|p| consumer::projection_schema(&options.namespace, p))
+            .collect();
+        options.application_name = "foresight-api".into();
+        options
+    }
+}
+
+/// Creates every projection's tables if no consumer has yet, so that the API answers 404,
+/// not 500, on a fresh installation.
+pub async fn ensure_projection_schemas(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {
+    use consumer::Projection;
+    let projections: [(&str, &str); 3] = [
+        (boards::Boards.name(), boards::Boards.schema_sql()),
+        (
+            schedules::Schedules.name(),
+            schedules::Schedules.schema_sql(),
+        ),
+        (
+            analytics::Analytics.name(),
+            analytics::Analytics.schema_sql(),
+        ),
+    ];
+    for (name, ddl) in projections {
+        consumer::ensure_schema(pool, &consumer::projection_schema(namespace, name), ddl).await?;
+    }
+    Ok(())
+}

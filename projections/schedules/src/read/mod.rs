@@ -1,0 +1,12 @@
+//! The read functions the API calls: load rows, plan them, answer views.
+
+mod inputs;
+mod member;
+mod project;
+mod view;
+
+pub use member::member_schedule;
+pub use project::project_schedule;
+pub use view::{
+    CriticalPath, MemberSchedule, MilestonePlan, ProjectSchedule, ScheduledTask, UnscheduledTask,
+};

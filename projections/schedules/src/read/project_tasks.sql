@@ -1,0 +1,23 @@
+-- A project's open tasks, every open task of the members assigned to them (their capacity is
+-- shared across projects), and, transitively, the open tasks all of these wait for.
+-- UNION (not UNION ALL) drops rows already found, so a dependency cycle ends the recursion.
+WITH RECURSIVE busy (member_id) AS (
+    SELECT DISTINCT assignee FROM schedules_tasks
+    WHERE project_id = $1 AND assignee IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked')
+), wanted (id) AS (
+    SELECT id FROM schedules_tasks
+    WHERE status IN ('todo', 'in_progress', 'blocked')
+      AND (project_id = $1 OR assignee IN (SELECT member_id FROM busy))
+  UNION
+    SELECT dep.id
+    FROM wanted
+    JOIN schedules_tasks t ON t.id = wanted.id AND t.status IN ('todo', 'in_progress', 'blocked')
+    CROSS JOIN LATERAL unnest(t.depends_on) AS dep (id)
+)
+SELECT t.id, t.project_id, t.title, t.status, t.blocked_from, t.assignee, t.estimate_hours, t.logged_hours,
+       t.priority, t.milestone_id, t.due_date, t.depends_on, t.created_at, t.created_position, t.started_at,
+       t.completed_at, t.predicted_hours
+FROM schedules_tasks t
+JOIN wanted ON wanted.id = t.id
+WHERE t.status IN ('todo', 'in_progress', 'blocked')
+ORDER BY t.id
