@@ -22,12 +22,12 @@ async fn api(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Router {
 
     let readiness = telemetry::Readiness::default();
     readiness.set_ready();
-    api::router(api::ApiState {
+    api::router(api::ApiState::new(
         pool,
-        namespace: env.namespace.clone(),
-        metrics: metrics.clone(),
+        env.namespace.clone(),
+        metrics.clone(),
         readiness,
-    })
+    ))
 }
 
 async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>, String, Value) {

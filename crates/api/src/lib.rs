@@ -1,11 +1,13 @@
 //! The read-only query API: axum routes over the projections' read functions, errors as
 //! `application/problem+json`, and read-your-writes through `min_position` and `wait_ms`.
 
+mod answer_cache;
 mod consistency;
 mod error;
 mod http_metrics;
 mod openapi;
 mod params;
+mod positions;
 mod routes;
 mod state;
 

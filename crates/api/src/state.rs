@@ -3,6 +3,9 @@
 use domain::Namespace;
 use sqlx::PgPool;
 
+use crate::answer_cache::AnswerCache;
+use crate::positions::Positions;
+
 /// The projections the API reads, in search-path order.
 const PROJECTIONS: [&str; 3] = ["boards", "schedules", "analytics"];
 
@@ -13,9 +16,29 @@ pub struct ApiState {
     pub namespace: Namespace,
     pub metrics: telemetry::Metrics,
     pub readiness: telemetry::Readiness,
+    pub(crate) positions: Positions,
+    pub(crate) answers: AnswerCache,
 }
 
 impl ApiState {
+    /// Starts the checkpoint poller; call inside the runtime that serves the API.
+    pub fn new(
+        pool: PgPool,
+        namespace: Namespace,
+        metrics: telemetry::Metrics,
+        readiness: telemetry::Readiness,
+    ) -> Self {
+        let positions = Positions::spawn(pool.clone());
+        Self {
+            pool,
+            namespace,
+            metrics,
+            readiness,
+            positions,
+            answers: AnswerCache::default(),
+        }
+    }
+
     /// The pool options for the API: every projection's schema on the search path.
     pub fn connect_options(mut options: store::ConnectOptions) -> store::ConnectOptions {
         options.schemas_first = PROJECTIONS

@@ -48,9 +48,18 @@ pub async fn replay<P: Projection>(
         tx.execute(search_fresh.as_str()).await?;
         let applied = apply_after(&mut tx, projection, position, batch_size).await?;
         tx.commit().await?;
-        let Some((last, count)) = applied else { break };
-        position = last;
-        events += count;
+        match applied {
+            Some((last, count)) => {
+                position = last;
+                events += count;
+            }
+            // Events behind an open transaction somewhere on the cluster: they will be
+            // readable in a moment, and a rebuild should not stop short of them.
+            None if store::has_events_after(&mut conn, position).await? => {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            None => break,
+        }
     }
 
     // The swap: the live consumer is kept out by the apply lock; what it appended to the

@@ -264,6 +264,9 @@ impl<P: Projection> Follower<'_, P> {
             .filter(|e| e.position() > self.checkpoint)
             .collect();
         let Some(last) = fresh.last().map(RecordedEvent::position) else {
+            // Ended explicitly: a dropped transaction would keep its lock until the
+            // connection is next used.
+            tx.commit().await?;
             return Ok(());
         };
         self.check_versions(&fresh);

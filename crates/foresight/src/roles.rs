@@ -60,12 +60,12 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
         .await?;
         api::ensure_projection_schemas(&pool, &config.namespace).await?;
 
-        api::router(api::ApiState {
+        api::router(api::ApiState::new(
             pool,
-            namespace: config.namespace.clone(),
-            metrics: metrics.clone(),
-            readiness: readiness.clone(),
-        })
+            config.namespace.clone(),
+            metrics.clone(),
+            readiness.clone(),
+        ))
     } else {
         telemetry::ops_router(metrics.clone(), readiness.clone())
     };

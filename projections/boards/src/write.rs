@@ -24,6 +24,7 @@ async fn tasks(conn: &mut PgConnection, w: &Working) -> anyhow::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
+    // Labels, skills and dependencies go as one JSON array per row (see upsert_tasks.sql).
     let column =
         |f: fn(&crate::rows::TaskRow) -> Value| rows.iter().map(|t| f(t)).collect::<Vec<Value>>();
     sqlx::query(include_str!("sql/upsert_tasks.sql"))

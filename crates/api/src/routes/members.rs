@@ -7,7 +7,7 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Serialize;
 
-use super::answer;
+use super::{answer, cached};
 use crate::consistency::reflected_position;
 use crate::params::{QueryParams, parse_id};
 use crate::{ApiError, ApiState};
@@ -38,7 +38,10 @@ pub async fn one(
         .await?
         .into_iter()
         .find(|l| l.member_id == id);
-    Ok(answer(position, &MemberAnswer { member, load }))
+    Ok(answer(
+        position.global_position,
+        &MemberAnswer { member, load },
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/members/{id}/schedule", tag = "members",
@@ -59,7 +62,7 @@ pub async fn schedule(
     let schedule = schedules::member_schedule(&state.pool, id, as_of)
         .await?
         .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &schedule))
+    Ok(answer(position.global_position, &schedule))
 }
 
 #[utoipa::path(get, path = "/v1/members/{id}/work", tag = "members",
@@ -72,11 +75,9 @@ pub async fn work(
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
-    let position = reflected_position(&state, "boards", &params).await?;
-    let work = boards::member_work(&state.pool, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &work))
+    let at = reflected_position(&state, "boards", &params).await?;
+    let load = boards::member_work(&state.pool, id);
+    cached(&state, format!("work:{id}"), at, load, || not_found(id)).await
 }
 
 fn not_found(id: uuid::Uuid) -> ApiError {

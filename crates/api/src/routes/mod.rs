@@ -6,9 +6,11 @@ pub(crate) mod projects;
 pub(crate) mod tasks;
 
 use axum::Router;
+use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use bytes::Bytes;
 use serde::Serialize;
 
 use crate::{ApiState, POSITION_HEADER, http_metrics};
@@ -49,7 +51,36 @@ async fn not_found() -> crate::ApiError {
 
 /// A JSON answer with the position it reflects.
 pub(crate) fn answer<T: Serialize>(position: i64, body: &T) -> Response {
-    let mut response = axum::Json(body).into_response();
+    match serde_json::to_vec(body) {
+        Ok(bytes) => json_bytes(position, Bytes::from(bytes)),
+        Err(error) => crate::ApiError::Internal(error.into()).into_response(),
+    }
+}
+
+/// An answer from the cache when its projection has not moved since it was built; else
+/// built by `load`, cached and sent. `None` from `load` is a 404 made by `missing`.
+pub(crate) async fn cached<T: Serialize>(
+    state: &crate::ApiState,
+    key: String,
+    at: store::Position,
+    load: impl Future<Output = anyhow::Result<Option<T>>>,
+    missing: impl FnOnce() -> crate::ApiError,
+) -> Result<Response, crate::ApiError> {
+    if let Some(body) = state.answers.get(&key, at) {
+        return Ok(json_bytes(at.global_position, body));
+    }
+    let value = load.await?.ok_or_else(missing)?;
+    let body = Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
+    state.answers.put(key, at, body.clone());
+    Ok(json_bytes(at.global_position, body))
+}
+
+fn json_bytes(position: i64, body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(value) = HeaderValue::from_str(&position.to_string()) {
         response.headers_mut().insert(POSITION_HEADER, value);
     }

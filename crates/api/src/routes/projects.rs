@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
 
-use super::answer;
+use super::{answer, cached};
 use crate::consistency::reflected_position;
 use crate::params::{QueryParams, parse_id};
 use crate::{ApiError, ApiState};
@@ -27,7 +27,7 @@ pub async fn list(
     let after = params.uuid("after")?;
     let position = reflected_position(&state, "boards", &params).await?;
     let page = boards::projects(&state.pool, limit, after).await?;
-    Ok(answer(position, &page))
+    Ok(answer(position.global_position, &page))
 }
 
 #[utoipa::path(get, path = "/v1/projects/{id}", tag = "projects",
@@ -40,11 +40,9 @@ pub async fn one(
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
-    let position = reflected_position(&state, "boards", &params).await?;
-    let project = boards::project(&state.pool, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &project))
+    let at = reflected_position(&state, "boards", &params).await?;
+    let load = boards::project(&state.pool, id);
+    cached(&state, format!("project:{id}"), at, load, || not_found(id)).await
 }
 
 #[utoipa::path(get, path = "/v1/projects/{id}/board", tag = "projects",
@@ -57,11 +55,9 @@ pub async fn board(
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
-    let position = reflected_position(&state, "boards", &params).await?;
-    let board = boards::board(&state.pool, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &board))
+    let at = reflected_position(&state, "boards", &params).await?;
+    let load = boards::board(&state.pool, id);
+    cached(&state, format!("board:{id}"), at, load, || not_found(id)).await
 }
 
 #[utoipa::path(get, path = "/v1/projects/{id}/schedule", tag = "projects",
@@ -78,11 +74,12 @@ pub async fn schedule(
     let as_of = params
         .date("as_of")?
         .unwrap_or_else(|| Utc::now().date_naive());
-    let position = reflected_position(&state, "schedules", &params).await?;
-    let schedule = schedules::project_schedule(&state.pool, id, as_of)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &schedule))
+    let at = reflected_position(&state, "schedules", &params).await?;
+    let load = schedules::project_schedule(&state.pool, id, as_of);
+    cached(&state, format!("schedule:{id}:{as_of}"), at, load, || {
+        not_found(id)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/projects/{id}/analytics", tag = "projects",
@@ -99,11 +96,12 @@ pub async fn analytics(
     let as_of = params
         .date("as_of")?
         .unwrap_or_else(|| Utc::now().date_naive());
-    let position = reflected_position(&state, "analytics", &params).await?;
-    let analytics = analytics::project_analytics(&state.pool, domain::ProjectId(id), as_of)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    Ok(answer(position, &analytics))
+    let at = reflected_position(&state, "analytics", &params).await?;
+    let load = analytics::project_analytics(&state.pool, domain::ProjectId(id), as_of);
+    cached(&state, format!("analytics:{id}:{as_of}"), at, load, || {
+        not_found(id)
+    })
+    .await
 }
 
 fn not_found(id: uuid::Uuid) -> ApiError {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::answer;
+use super::cached;
 use crate::consistency::reflected_position;
 use crate::params::{QueryParams, parse_id};
 use crate::{ApiError, ApiState};
@@ -20,12 +20,17 @@ pub async fn one(
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
-    let position = reflected_position(&state, "boards", &params).await?;
-    let task = boards::task(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound {
-            what: "task",
-            id: id.to_string(),
-        })?;
-    Ok(answer(position, &task))
+    let at = reflected_position(&state, "boards", &params).await?;
+    let missing = || ApiError::NotFound {
+        what: "task",
+        id: id.to_string(),
+    };
+    cached(
+        &state,
+        format!("task:{id}"),
+        at,
+        boards::task(&state.pool, id),
+        missing,
+    )
+    .await
 }

@@ -22,12 +22,12 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     api_connect.max_connections = 8;
     let api_pool = store::connect(&api_connect).await?;
     let metrics = telemetry::Metrics::new();
-    let router = api::router(api::ApiState {
-        pool: api_pool.clone(),
-        namespace: config.namespace.clone(),
+    let router = api::router(api::ApiState::new(
+        api_pool.clone(),
+        config.namespace.clone(),
         metrics,
-        readiness: telemetry::Readiness::default(),
-    });
+        telemetry::Readiness::default(),
+    ));
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = tokio::sync::watch::channel(false);

@@ -84,12 +84,12 @@ async fn visible_latency(config: &Config, options: &BenchOptions) -> anyhow::Res
     .await?;
     api::ensure_projection_schemas(&pool, &config.namespace).await?;
 
-    let router = api::router(api::ApiState {
+    let router = api::router(api::ApiState::new(
         pool,
-        namespace: config.namespace.clone(),
-        metrics: metrics.clone(),
-        readiness: telemetry::Readiness::default(),
-    });
+        config.namespace.clone(),
+        metrics.clone(),
+        telemetry::Readiness::default(),
+    ));
 
     let project = Uuid::new_v4();
     let js = jetstream::new(services.nats.clone());

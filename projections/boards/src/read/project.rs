@@ -84,15 +84,19 @@ pub async fn projects(
     limit: i64,
     after: Option<Uuid>,
 ) -> anyhow::Result<Vec<ProjectSummary>> {
-    let rows = sqlx::query(
-        "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects
-         WHERE $2::uuid IS NULL OR project_id > $2
-         ORDER BY project_id LIMIT $1",
-    )
-    .bind(limit.max(0))
-    .bind(after)
-    .fetch_all(pool)
-    .await?;
+    // Two statements rather than `$2 IS NULL OR ...`, so that both are a range scan of the key.
+    let query = match after {
+        None => sqlx::query(
+            "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects
+             ORDER BY project_id LIMIT $1",
+        ),
+        Some(after) => sqlx::query(
+            "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects
+             WHERE project_id > $1 ORDER BY project_id LIMIT $2",
+        )
+        .bind(after),
+    };
+    let rows = query.bind(limit.max(0)).fetch_all(pool).await?;
     rows.iter().map(summary).collect()
 }
 

@@ -45,5 +45,9 @@ async fn applying_the_whole_log_again_changes_nothing() {
     let events = consumer::decode(recorded).unwrap();
     Boards.apply(&mut tx, &events).await.unwrap();
     let after = Boards.dump(&mut tx).await.unwrap();
+    // Ended here, not on drop: a dropped transaction is rolled back only when its connection
+    // is used again, and until then it would hold back every commit-order reader.
+    tx.rollback().await.unwrap();
+    pool.close().await;
     assert_eq!(before, after);
 }

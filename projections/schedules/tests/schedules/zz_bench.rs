@@ -95,11 +95,30 @@ async fn bench_replay() {
         .unwrap();
     let h: (String, String) = sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (SELECT max(transaction_id)::text FROM events)").fetch_one(&env.pool).await.unwrap();
     eprintln!("count {n} read {} {h:?}", r.len());
+    {
+        use sqlx::{Connection, Executor};
+        let mut c = sqlx::PgConnection::connect_with(&env.connect_options().pg_options().unwrap())
+            .await
+            .unwrap();
+        c.execute("PREPARE q(text, bigint, bigint) AS SELECT global_position, transaction_id::text::bigint AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at, recorded_at FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.transaction_id, global_position LIMIT $3").await.unwrap();
+        c.execute("SET plan_cache_mode = force_generic_plan")
+            .await
+            .unwrap();
+        let rows: Vec<String> =
+            sqlx::query_scalar("EXPLAIN ANALYZE EXECUTE q('288000', 50000, 1000)")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+        eprintln!("GENERIC:\n{}", rows.join("\n"));
+    }
     let plan: Vec<String> = sqlx::query_scalar("EXPLAIN ANALYZE SELECT global_position FROM events WHERE (transaction_id, global_position) > ('288000'::text::xid8, 50000) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY transaction_id, global_position LIMIT 1000").fetch_all(&env.pool).await.unwrap();
     eprintln!("{}", plan.join("\n"));
     {
         use sqlx::{Connection, Executor};
-        let mut conn = sqlx::PgConnection::connect_with(&env.connect_options().pg_options().unwrap()).await.unwrap();
+        let mut conn =
+            sqlx::PgConnection::connect_with(&env.connect_options().pg_options().unwrap())
+                .await
+                .unwrap();
         let mut pos = store::Position::START;
         let (mut tb, mut ts, mut tr, mut td, mut tc) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for _ in 0..20 {
@@ -107,7 +126,9 @@ async fn bench_replay() {
             let mut tx = conn.begin().await.unwrap();
             tb += t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
-            tx.execute("SET LOCAL search_path TO public").await.unwrap();
+            tx.execute(format!("SET LOCAL search_path TO {}", env.namespace.as_str()).as_str())
+                .await
+                .unwrap();
             ts += t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
             let rec = store::read_after(&mut *tx, pos, 1000).await.unwrap();
@@ -120,7 +141,9 @@ async fn bench_replay() {
             tx.commit().await.unwrap();
             tc += t.elapsed().as_secs_f64();
         }
-        eprintln!("20 batches: begin {tb:.3} set {ts:.3} read {tr:.3} decode {td:.3} commit {tc:.3}");
+        eprintln!(
+            "20 batches: begin {tb:.3} set {ts:.3} read {tr:.3} decode {td:.3} commit {tc:.3}"
+        );
     }
     for batch in [1000, 5000] {
         let started = std::time::Instant::now();
