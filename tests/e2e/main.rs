@@ -1,6 +1,7 @@
 //! End-to-end tests of the roles, in-process, against the real PostgreSQL and NATS.
 
 mod api;
+mod catch_up;
 mod commands;
 mod harness;
 mod rebuild;

@@ -21,7 +21,8 @@ use crate::{SchemaCheck, StateCache, execute, outcome};
 pub struct HandlerConfig {
     /// Durable consumer name; every handler instance of a namespace shares it.
     pub consumer_name: String,
-    /// Commands being decided at once.
+    /// Commands in hand at once, most of them waiting their turn behind an earlier command on
+    /// the same stream; the database work is bounded by the pool, not by this.
     pub max_in_flight: usize,
     /// Larger commands are rejected as `payload_too_large`.
     pub max_payload_bytes: usize,
@@ -32,7 +33,7 @@ impl Default for HandlerConfig {
     fn default() -> Self {
         Self {
             consumer_name: "commands".into(),
-            max_in_flight: 64,
+            max_in_flight: 1024,
             max_payload_bytes: 256 * 1024,
             ack_wait: Duration::from_secs(30),
         }

@@ -1,22 +1,35 @@
-//! Aggregate states kept between commands, checked against the log before each use.
+//! Aggregate states kept between commands, checked against the log before use.
 //!
 //! One query asks the log for the current version of every stream a command needs; only
 //! the streams whose version moved (or that were never loaded) are read and folded again.
-//! A command decided on a stale state could not be appended anyway: the expected version
-//! would conflict, and the retry starts from a fresh check.
+//! When every stream a command needs was checked or written by this process within the
+//! last second, even that query is skipped. A command decided on a stale target could not
+//! be appended anyway: its expected version would conflict, and the retry checks afresh.
+//! A referenced stream (the project of a new task) may thus be up to a second behind a
+//! change made through another handler instance, no worse than the race between any read
+//! and the append that follows it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use domain::{Event, State, StreamId};
 use sqlx::PgPool;
 
 /// Beyond this many streams the cache starts over (the next loads read the log again).
 const CAPACITY: usize = 200_000;
+/// How long a checked state is trusted without asking the log again.
+const FRESH: Duration = Duration::from_secs(1);
+
+struct Entry {
+    state: State,
+    version: i32,
+    checked: Instant,
+}
 
 #[derive(Default)]
 pub struct StateCache {
-    states: Mutex<HashMap<String, (State, i32)>>,
+    states: Mutex<HashMap<String, Entry>>,
 }
 
 impl StateCache {
@@ -26,16 +39,21 @@ impl StateCache {
         pool: &PgPool,
         streams: &[StreamId],
     ) -> anyhow::Result<HashMap<String, (State, i32)>> {
+        if let Some(fresh) = self.all_fresh(streams) {
+            return Ok(fresh);
+        }
         let ids: Vec<String> = streams.iter().map(|s| s.as_str().to_owned()).collect();
         let versions = store::stream_versions(pool, &ids).await?;
+        let checked = Instant::now();
         let mut loaded = HashMap::with_capacity(versions.len());
         let mut stale = Vec::new();
         {
-            let states = self.lock();
+            let mut states = self.lock();
             for (stream, version) in versions {
-                match states.get(&stream) {
-                    Some((state, cached)) if *cached == version => {
-                        loaded.insert(stream, (state.clone(), version));
+                match states.get_mut(&stream) {
+                    Some(entry) if entry.version == version => {
+                        entry.checked = checked;
+                        loaded.insert(stream, (entry.state.clone(), version));
                     }
                     _ => stale.push(stream),
                 }
@@ -51,18 +69,40 @@ impl StateCache {
                 let (Some(state), version) = fold(chunk)? else {
                     continue;
                 };
-                states.insert(chunk[0].stream_id.clone(), (state.clone(), version));
+                let entry = Entry {
+                    state: state.clone(),
+                    version,
+                    checked,
+                };
+                states.insert(chunk[0].stream_id.clone(), entry);
                 loaded.insert(chunk[0].stream_id.clone(), (state, version));
             }
         }
         Ok(loaded)
     }
 
+    /// Every stream's state, if all of them were checked within `FRESH`.
+    fn all_fresh(&self, streams: &[StreamId]) -> Option<HashMap<String, (State, i32)>> {
+        let states = self.lock();
+        streams
+            .iter()
+            .map(|stream| {
+                let entry = states
+                    .get(stream.as_str())
+                    .filter(|e| e.checked.elapsed() < FRESH)?;
+                Some((
+                    stream.as_str().to_owned(),
+                    (entry.state.clone(), entry.version),
+                ))
+            })
+            .collect()
+    }
+
     /// The last known state of a stream, unchecked: a guess to plan the real load with.
     pub fn load_cached(&self, stream: &StreamId) -> Option<State> {
         self.lock()
             .get(stream.as_str())
-            .map(|(state, _)| state.clone())
+            .map(|entry| entry.state.clone())
     }
 
     /// Records what a successful append did to a stream.
@@ -77,7 +117,12 @@ impl StateCache {
         let mut states = self.lock();
         match after {
             Some(state) => {
-                states.insert(stream.as_str().to_owned(), (state, version));
+                let entry = Entry {
+                    state,
+                    version,
+                    checked: Instant::now(),
+                };
+                states.insert(stream.as_str().to_owned(), entry);
             }
             None => {
                 states.remove(stream.as_str());
@@ -85,7 +130,7 @@ impl StateCache {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (State, i32)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         // A panic while holding the lock cannot leave a half-written entry: inserts are whole.
         self.states
             .lock()

@@ -16,7 +16,10 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    telemetry::init_logging(cli.global.log_format(), "info,sqlx=warn,async_nats=warn");
+    telemetry::init_logging(
+        cli.global.log_format(),
+        "info,sqlx=warn,sqlx::pool::acquire=error,async_nats=warn",
+    );
     match cli::dispatch(cli).await {
         Ok(code) => code,
         Err(error) => {

@@ -20,8 +20,42 @@ fn command(command_type: &'static str, payload: Value) -> Outgoing {
     }
 }
 
+/// What a project unit made: ids that later commands can refer to.
+pub struct Fixture {
+    pub project: Uuid,
+    pub tasks: Vec<Uuid>,
+}
+
 /// 16 commands that build on each other: every one is accepted when handled in order.
 pub fn project_unit() -> Vec<Outgoing> {
+    project_unit_with_ids().0
+}
+
+/// Commands that depend on nothing in flight: work logged, estimates changed, tasks added to
+/// existing projects, members registered. `seed` picks which.
+pub fn independent(fixtures: &[Fixture], seed: usize) -> Outgoing {
+    let fixture = &fixtures[(seed * 7919) % fixtures.len()];
+    let task = fixture.tasks[(seed / 3) % fixture.tasks.len()];
+    match seed % 5 {
+        0 | 1 => command("task.log_work", json!({"task_id": task, "hours": 1.5})),
+        2 => command(
+            "task.change_estimate",
+            json!({"task_id": task, "estimate_hours": 3 + seed % 20}),
+        ),
+        3 => command(
+            "task.create",
+            json!({"task_id": Uuid::new_v4(), "project_id": fixture.project, "title": format!("Extra {seed}"),
+                   "estimate_hours": 5, "priority": 3, "labels": [], "skills": [], "depends_on": []}),
+        ),
+        _ => command(
+            "member.register",
+            json!({"member_id": Uuid::new_v4(), "name": format!("Member {seed}"), "skills": ["rust"], "capacity_hours_per_week": 30}),
+        ),
+    }
+}
+
+/// `project_unit` with the ids it used.
+pub fn project_unit_with_ids() -> (Vec<Outgoing>, Fixture) {
     let project = Uuid::new_v4();
     let members = [Uuid::new_v4(), Uuid::new_v4()];
     let tasks = [
@@ -71,5 +105,11 @@ pub fn project_unit() -> Vec<Outgoing> {
         "task.block",
         json!({"task_id": tasks[1], "reason": "waiting on review"}),
     ));
-    out
+    (
+        out,
+        Fixture {
+            project,
+            tasks: tasks.to_vec(),
+        },
+    )
 }

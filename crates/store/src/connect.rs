@@ -46,6 +46,10 @@ impl ConnectOptions {
                 ("search_path", search_path.as_str()),
                 // An idle transaction that holds an id stalls every commit-order reader.
                 ("idle_in_transaction_session_timeout", "30s"),
+                // Every statement here is prepared once per connection and runs with
+                // parameters whose values do not change the best plan; planning the
+                // append's CTEs again for each call would cost as much as running them.
+                ("plan_cache_mode", "force_generic_plan"),
             ]);
         Ok(options)
     }
@@ -53,7 +57,19 @@ impl ConnectOptions {
 
 /// Connects a pool for the namespace and applies the log's migrations.
 pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
-    let pool = PgPoolOptions::new()
+    // The log's migrations run with the namespace alone on the search path: with a
+    // projection's schema first, unqualified names would land in that schema instead.
+    let mut log_only = options.clone();
+    log_only.schemas_first.clear();
+    log_only.max_connections = 1;
+    let migrations = open(&log_only).await?;
+    crate::migrate(&migrations, &options.namespace).await?;
+    migrations.close().await;
+    open(options).await
+}
+
+async fn open(options: &ConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
         .max_connections(options.max_connections)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options.pg_options()?)
@@ -63,9 +79,7 @@ pub async fn connect(options: &ConnectOptions) -> anyhow::Result<PgPool> {
                 "connecting to PostgreSQL for namespace {}",
                 options.namespace
             )
-        })?;
-    crate::migrate(&pool, &options.namespace).await?;
-    Ok(pool)
+        })
 }
 
 /// Removes a namespace's schema, its projections' schemas (`<ns>__…`) and everything in

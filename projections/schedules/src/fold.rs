@@ -252,5 +252,4 @@ fn take(task: &mut TaskRow, step: Move, at: DateTime<Utc>) {
 }
 
 #[cfg(test)]
-#[path = "fold_tests.rs"]
 mod tests;

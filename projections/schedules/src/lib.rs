@@ -11,6 +11,8 @@ mod read;
 mod rows;
 mod write;
 
+/// View types the answers contain, re-exported for the API's OpenAPI document.
+pub use plan::{Unscheduled, WeekPlan};
 pub use projection::Schedules;
 pub use read::{
     CriticalPath, MemberSchedule, MilestonePlan, ProjectSchedule, ScheduledTask, UnscheduledTask,

@@ -37,7 +37,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     let duration = Duration::from_secs(options.seconds);
     let path = format!("/v1/projects/{project}/board");
     let started = Instant::now();
-    let mut latencies = http_load::run(addr, &path, CONNECTIONS, duration).await?;
+    let (mut latencies, body_bytes) = http_load::run(addr, &path, CONNECTIONS, duration).await?;
     let api_rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
     let _ = stop.send(true);
@@ -94,7 +94,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
         String::new(),
     ]);
     table.print(&format!(
-        "bench api: a 500-task board, {CONNECTIONS} keep-alive connections, {} s each",
+        "bench api: a 500-task board ({body_bytes} bytes of JSON), {CONNECTIONS} keep-alive connections, {} s each",
         options.seconds
     ));
     pool.close().await;

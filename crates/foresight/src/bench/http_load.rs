@@ -7,13 +7,14 @@ use anyhow::Context;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Runs `connections` connections for `duration`; returns each answer's latency in ms.
+/// Runs `connections` connections for `duration`; returns each answer's latency in ms and
+/// the size of the last answer's body.
 pub async fn run(
     addr: SocketAddr,
     path: &str,
     connections: usize,
     duration: Duration,
-) -> anyhow::Result<Vec<f64>> {
+) -> anyhow::Result<(Vec<f64>, usize)> {
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
     for _ in 0..connections {
@@ -23,24 +24,29 @@ pub async fn run(
             stream.set_nodelay(true)?;
             let mut latencies = Vec::new();
             let mut buffer = Vec::with_capacity(64 * 1024);
+            let mut size = 0;
             while Instant::now() < deadline {
                 let sent = Instant::now();
                 stream.write_all(request.as_bytes()).await?;
-                read_response(&mut stream, &mut buffer).await?;
+                size = read_response(&mut stream, &mut buffer).await?;
                 latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
             }
-            anyhow::Ok(latencies)
+            anyhow::Ok((latencies, size))
         }));
     }
     let mut all = Vec::new();
+    let mut size = 0;
     for task in tasks {
-        all.extend(task.await??);
+        let (latencies, body) = task.await??;
+        all.extend(latencies);
+        size = body;
     }
-    Ok(all)
+    Ok((all, size))
 }
 
-/// Reads one response (headers, then `Content-Length` bytes); fails on a non-200.
-async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Result<()> {
+/// Reads one response (headers, then `Content-Length` bytes); fails on a non-200. Returns
+/// the body's size.
+async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Result<usize> {
     buffer.clear();
     let mut chunk = [0u8; 16 * 1024];
     let header_end = loop {
@@ -71,5 +77,5 @@ async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::
         anyhow::ensure!(n > 0, "the server closed the connection");
         buffer.extend_from_slice(&chunk[..n]);
     }
-    Ok(())
+    Ok(length)
 }

@@ -21,7 +21,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
 
     // A long log first, written in bulk, with the relay not yet running.
     let written = fill(&pool, options.relay_events, 8).await?;
-    let head = store::head_position(&pool).await?;
+
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let started = Instant::now();
     let relay = tokio::spawn(relay::run(
@@ -38,11 +38,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
             let _ = stopped.wait_for(|s| *s).await;
         },
     ));
-    wait_until(
-        || metrics.relay.position.get() >= head,
-        Duration::from_secs(300),
-    )
-    .await?;
+    relayed_all(&pool, Duration::from_secs(300)).await?;
     let catch_up = written as f64 / started.elapsed().as_secs_f64();
 
     // Then a steady load: 8 writers appending batches of 10; sample the lag every 10 ms.
@@ -52,18 +48,13 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     ));
     let mut lags = Vec::new();
     while !load.is_finished() {
-        let head = store::head_position(&pool).await?;
-        lags.push((head - metrics.relay.position.get()).max(0) as f64);
+        let checkpoint = store::load_checkpoint(&pool, "relay").await?;
+        lags.push(store::lag_after(&pool, checkpoint).await?.0 as f64);
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let steady_written = load.await.context("the load panicked")??;
     let ended = Instant::now();
-    let head = store::head_position(&pool).await?;
-    wait_until(
-        || metrics.relay.position.get() >= head,
-        Duration::from_secs(60),
-    )
-    .await?;
+    relayed_all(&pool, Duration::from_secs(60)).await?;
     let drained_ms = ended.elapsed().as_secs_f64() * 1000.0;
     let _ = stop.send(true);
     relay.await.context("the relay panicked")??;
@@ -105,16 +96,21 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn wait_until(mut done: impl FnMut() -> bool, limit: Duration) -> anyhow::Result<()> {
+/// Waits until the relay's checkpoint has no event of the log after it. (Its last event in
+/// commit order need not carry the highest position: writers commit out of position order.)
+async fn relayed_all(pool: &sqlx::PgPool, limit: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
-    while !done() {
+    loop {
+        let checkpoint = store::load_checkpoint(pool, "relay").await?;
+        if checkpoint.global_position > 0 && store::lag_after(pool, checkpoint).await?.0 == 0 {
+            return Ok(());
+        }
         anyhow::ensure!(
             Instant::now() < deadline,
             "the relay did not reach the head in {limit:?}"
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    Ok(())
 }
 
 fn events(count: usize) -> Vec<store::NewEvent> {

@@ -185,3 +185,35 @@ async fn checkpoints_only_move_forward() {
         Position::new(10, 6)
     );
 }
+
+#[tokio::test]
+async fn a_pool_with_another_schema_first_still_uses_the_namespaces_log() {
+    let env = TestEnv::new().await;
+    let projection = format!("{}__projection", env.namespace);
+    sqlx::query(&format!("CREATE SCHEMA {projection}"))
+        .execute(&env.pool)
+        .await
+        .expect("schema");
+    let mut options = env.connect_options();
+    options.schemas_first = vec![projection.clone()];
+    let pool = store::connect(&options).await.expect("connect");
+    let stray: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+    )
+    .bind(&projection)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(
+        stray, 0,
+        "the log's tables must not be created in the projection's schema"
+    );
+    store::append(&pool, &stream_append("task-p", 0, 1))
+        .await
+        .expect("append");
+    assert_eq!(
+        count_events(&env.pool).await,
+        1,
+        "the append went to the namespace's log"
+    );
+}
