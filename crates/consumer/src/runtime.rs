@@ -33,7 +33,7 @@ impl Default for ConsumerConfig {
     fn default() -> Self {
         Self {
             batch_size: 500,
-            batch_wait: Duration::from_millis(20),
+            batch_wait: Duration::from_millis(10),
             ack_wait: Duration::from_secs(30),
             lock_retry: Duration::from_millis(500),
             lag_interval: Duration::from_secs(1),
@@ -82,7 +82,12 @@ struct Follower<'a, P> {
     checkpoint: Position,
     /// Last version seen per stream, to report versions that do not arrive as last + 1.
     versions: HashMap<String, i32>,
+    /// The last read of the log came back full: read it again before asking the broker.
+    behind: bool,
 }
+
+/// Events read from the log at once when a consumer is far behind it.
+const CATCH_UP_BATCH: i64 = 5000;
 
 async fn follow<P: Projection>(
     ctx: &ConsumerContext,
@@ -138,6 +143,7 @@ async fn follow<P: Projection>(
         pool,
         checkpoint,
         versions: HashMap::new(),
+        behind: false,
     };
     let mut lag_measured = Instant::now() - ctx.config.lag_interval;
     loop {
@@ -149,15 +155,20 @@ async fn follow<P: Projection>(
             .execute(&mut lock)
             .await
             .context("the consumer lock connection")?;
-        let messages: Vec<jetstream::Message> = consumer
-            .fetch()
-            .max_messages(ctx.config.batch_size)
-            .expires(ctx.config.batch_wait)
-            .messages()
-            .await?
-            .filter_map(|m| async move { m.ok() })
-            .collect()
-            .await;
+        // Far behind, the log is read at database speed; the broker only once caught up.
+        let messages: Vec<jetstream::Message> = if follower.behind {
+            Vec::new()
+        } else {
+            consumer
+                .fetch()
+                .max_messages(ctx.config.batch_size)
+                .expires(ctx.config.batch_wait)
+                .messages()
+                .await?
+                .filter_map(|m| async move { m.ok() })
+                .collect()
+                .await
+        };
         follower.handle(&messages).await?;
         if lag_measured.elapsed() >= ctx.config.lag_interval {
             follower.measure_lag().await?;
@@ -222,12 +233,8 @@ impl<P: Projection> Follower<'_, P> {
             // The broker's batch does not continue the checkpoint (or the broker is behind):
             // the log itself is read, a batch at a time, until it has nothing more.
             self.ctx.metrics.catch_ups.with_label_values(&[name]).inc();
-            let from_log = store::read_after(
-                &self.pool,
-                self.checkpoint,
-                self.ctx.config.batch_size as i64,
-            )
-            .await?;
+            let from_log = store::read_after(&self.pool, self.checkpoint, CATCH_UP_BATCH).await?;
+            self.behind = from_log.len() as i64 == CATCH_UP_BATCH;
             if !from_log.is_empty() {
                 self.apply(from_log).await?;
             }

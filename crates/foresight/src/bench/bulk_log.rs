@@ -17,8 +17,8 @@ const TASKS_PER_PROJECT: usize = 50;
 
 /// Writes at least `events` events; returns how many were written and the rate.
 pub async fn write(pool: &PgPool, events: usize, writers: usize) -> anyhow::Result<(usize, f64)> {
-    // A project with its members and tasks comes to about 20 events a task.
-    let projects = events.div_ceil(TASKS_PER_PROJECT * 20).max(1);
+    // A project with its members and tasks comes to a little over 17 events a task.
+    let projects = events.div_ceil(TASKS_PER_PROJECT * 17).max(1);
     let started = Instant::now();
     let per_writer = projects.div_ceil(writers);
     let mut tasks = Vec::new();
