@@ -149,9 +149,22 @@ async fn a_relay_restarted_after_publishing_without_its_checkpoint_duplicates_no
     }
     // A crash after publishing and before the checkpoint: the first 30 are on the stream,
     // the checkpoint is still at the start.
-    let log = store::read_after(&env.pool, store::Position::START, 100)
-        .await
-        .expect("log");
+    // Another test's open transaction may hold the read horizon back for a moment.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let log = loop {
+        let log = store::read_after(&env.pool, store::Position::START, 100)
+            .await
+            .expect("log");
+        if log.len() == 50 {
+            break log;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {} of 50 events became readable",
+            log.len()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
     let js = jetstream::new(env.nats.clone());
     let mut previous = store::Position::START;
     for event in &log[..30] {

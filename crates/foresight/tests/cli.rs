@@ -103,14 +103,23 @@ async fn up_send_events_and_a_clean_stop() {
         serde_json::from_slice(&rejected.stdout).expect("outcome JSON");
     assert_eq!(outcome["error"]["code"], "not_found");
 
-    let mut events = foresight(&env, &addr);
-    events.arg("events");
-    let printed = run(events);
-    assert!(printed.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&printed.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
+    // `events` prints what is readable in commit order; another test's open transaction on
+    // the same cluster can hold that back for a moment.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let lines = loop {
+        let mut events = foresight(&env, &addr);
+        events.arg("events");
+        let printed = run(events);
+        assert!(printed.status.success());
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&printed.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        if !lines.is_empty() || Instant::now() > deadline {
+            break lines;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["event_type"], "member.registered");
 
