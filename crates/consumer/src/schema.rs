@@ -25,6 +25,22 @@ pub async fn ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> anyhow::Re
 
 async fn try_ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
+    match create_in(&mut tx, schema, ddl).await {
+        Ok(()) => tx.commit().await,
+        Err(error) => {
+            // Ended here, not on the connection's next use: the pool must never hand out a
+            // connection still inside this transaction, with its search path.
+            let _ = tx.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+async fn create_in(
+    tx: &mut sqlx::PgConnection,
+    schema: &str,
+    ddl: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('foresight.create_schema'))")
         .execute(&mut *tx)
         .await?;
@@ -34,7 +50,7 @@ async fn try_ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> Result<(),
     tx.execute(format!("SET LOCAL search_path TO {schema}").as_str())
         .await?;
     tx.execute(sqlx::raw_sql(ddl)).await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// unique_violation, duplicate_schema, duplicate_table, duplicate_object.
