@@ -86,7 +86,7 @@ pub enum Command {
         #[arg(value_enum)]
         projection: ReplayTarget,
         /// Events read and applied per transaction.
-        #[arg(long, default_value_t = 5000)]
+        #[arg(long, default_value_t = 20_000)]
         batch_size: i64,
     },
     /// Publish a command and print its outcome.

@@ -210,17 +210,17 @@ async fn rebuild_and_catch_up(config: &Config, options: &BenchOptions) -> anyhow
     let reports = [
         (
             "boards",
-            consumer::replay(&connect, &boards::Boards, 5000).await?,
+            consumer::replay(&connect, &boards::Boards, 20_000).await?,
             ">= 50000",
         ),
         (
             "schedules",
-            consumer::replay(&connect, &schedules::Schedules, 5000).await?,
+            consumer::replay(&connect, &schedules::Schedules, 20_000).await?,
             "",
         ),
         (
             "analytics",
-            consumer::replay(&connect, &analytics::Analytics, 5000).await?,
+            consumer::replay(&connect, &analytics::Analytics, 20_000).await?,
             "",
         ),
     ];
