@@ -29,26 +29,6 @@ async fn members_on_boards(env: &TestEnv) -> i64 {
         .expect("count")
 }
 
-async fn stream_messages(env: &TestEnv) -> u64 {
-    let mut stream = env
-        .js
-        .get_stream(env.subjects.events_stream())
-        .await
-        .expect("stream");
-    stream.info().await.expect("info").state.messages
-}
-
-async fn wait_for_messages(env: &TestEnv, count: u64) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while stream_messages(env).await < count {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the relay did not publish everything"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_new_consumer_catches_up_from_the_log_after_the_stream_was_purged_and_lost_a_message() {
     let env = TestEnv::new().await;

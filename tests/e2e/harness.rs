@@ -1,6 +1,6 @@
 //! Roles started in-process on a test namespace, and a client that sends commands.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_nats::jetstream;
 use futures::StreamExt;
@@ -201,4 +201,31 @@ pub async fn count(env: &TestEnv, sql: &str) -> i64 {
         .fetch_one(&env.pool)
         .await
         .expect("count")
+}
+
+/// Messages the events stream holds now.
+pub async fn stream_messages(env: &TestEnv) -> u64 {
+    let mut stream = env
+        .js
+        .get_stream(env.subjects.events_stream())
+        .await
+        .expect("stream");
+    stream.info().await.expect("info").state.messages
+}
+
+/// Waits until the events stream holds exactly `expected` messages.
+pub async fn wait_for_messages(env: &TestEnv, expected: u64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = stream_messages(env).await;
+        if now >= expected {
+            assert_eq!(now, expected, "more messages than events");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {now} of {expected} events reached JetStream"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -12,31 +12,6 @@ use uuid::Uuid;
 
 use crate::harness::*;
 
-async fn stream_messages(env: &TestEnv) -> u64 {
-    let mut stream = env
-        .js
-        .get_stream(env.subjects.events_stream())
-        .await
-        .expect("stream");
-    stream.info().await.expect("info").state.messages
-}
-
-async fn wait_for_messages(env: &TestEnv, expected: u64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let now = stream_messages(env).await;
-        if now >= expected {
-            assert_eq!(now, expected, "more messages than events");
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "only {now} of {expected} events reached JetStream"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// Every message of the events stream, in stream order.
 async fn read_stream(env: &TestEnv) -> Vec<(RecordedEvent, async_nats::HeaderMap, String)> {
     let stream = env

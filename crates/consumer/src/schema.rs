@@ -17,7 +17,7 @@ pub async fn ensure_schema(pool: &PgPool, schema: &str, ddl: &str) -> anyhow::Re
             // Waiting on the lock does not refresh the transaction's view of the catalogue,
             // so a process that waited behind another's CREATE can still collide with it
             // once; a fresh transaction sees what the other one made.
-            Err(error) if attempt < 3 && is_duplicate_object(&error) => continue,
+            Err(error) if attempt < 3 && store::is_duplicate_object(&error) => continue,
             result => return result.with_context(|| format!("creating the tables of {schema}")),
         }
     }
@@ -51,12 +51,4 @@ async fn create_in(
         .await?;
     tx.execute(sqlx::raw_sql(ddl)).await?;
     Ok(())
-}
-
-/// unique_violation, duplicate_schema, duplicate_table, duplicate_object.
-pub(crate) fn is_duplicate_object(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "23505" | "42P06" | "42P07" | "42710"))
 }

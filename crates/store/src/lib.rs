@@ -21,7 +21,7 @@ pub use checkpoint::{all_checkpoints, load_checkpoint, reset_checkpoint, save_ch
 pub use command_results::{find_outcome, record_rejection};
 pub use connect::{ConnectOptions, connect, drop_namespace};
 pub use event::RecordedEvent;
-pub use migrate::migrate;
+pub use migrate::{is_duplicate_object, migrate};
 pub use notify::{Notifier, notify_channel};
 pub use position::Position;
 pub use read::{

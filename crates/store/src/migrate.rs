@@ -18,7 +18,7 @@ pub async fn migrate(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()>
     loop {
         attempt += 1;
         match create_schema(pool, namespace).await {
-            Err(error) if attempt < 3 && is_duplicate(&error) => continue,
+            Err(error) if attempt < 3 && is_duplicate_object(&error) => continue,
             result => break result.context("creating the namespace schema")?,
         }
     }
@@ -57,9 +57,11 @@ async fn create_schema(pool: &PgPool, namespace: &Namespace) -> Result<(), sqlx:
     tx.commit().await
 }
 
-fn is_duplicate(error: &sqlx::Error) -> bool {
+/// unique_violation, duplicate_schema, duplicate_table, duplicate_object: what concurrent
+/// `CREATE … IF NOT EXISTS` statements can still raise against each other.
+pub fn is_duplicate_object(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "23505" | "42P06"))
+        .is_some_and(|code| matches!(code.as_ref(), "23505" | "42P06" | "42P07" | "42710"))
 }
