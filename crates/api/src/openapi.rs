@@ -14,6 +14,7 @@ use utoipa::{IntoParams, OpenApi};
         crate::routes::projects::board,
         crate::routes::projects::schedule,
         crate::routes::projects::analytics,
+        crate::routes::projects::forecast,
         crate::routes::members::one,
         crate::routes::members::schedule,
         crate::routes::members::work,

@@ -1,6 +1,7 @@
 //! Events: the facts the aggregates record, their type names (written once, here) and their payloads.
 
 mod member;
+mod prediction;
 mod project;
 mod task;
 mod upcast;
@@ -9,6 +10,11 @@ use schemars::{Schema, SchemaGenerator};
 use serde_json::Value;
 
 pub use self::member::{MemberCapacityChanged, MemberRegistered, MemberTimeOffAdded};
+pub use self::prediction::{
+    AssignmentCandidate, AssignmentRecommended, CompletionForecast, ForecastHealth,
+    MilestoneForecast, ModelPromoted, ModelTrained, ProjectForecasted, RiskFactor, TaskForecasted,
+    TaskRiskAssessed, model_registry_stream,
+};
 pub use self::project::{
     MemberJoinedProject, MemberLeftProject, MilestoneAdded, MilestoneCompleted, MilestoneMoved,
     ProjectCreated, ProjectRenamed, ProjectStatusChanged,
@@ -130,6 +136,12 @@ events! {
     TaskDependencyAdded(TaskDependencyChanged) = "task.dependency_added",
     TaskDependencyRemoved(TaskDependencyChanged) = "task.dependency_removed",
     TaskWorkLogged(TaskWorkLogged) = "task.work_logged",
+    TaskForecasted(TaskForecasted) = "prediction.task_forecasted",
+    TaskRiskAssessed(TaskRiskAssessed) = "prediction.task_risk_assessed",
+    ProjectForecasted(ProjectForecasted) = "prediction.project_forecasted",
+    AssignmentRecommended(AssignmentRecommended) = "prediction.assignment_recommended",
+    ModelTrained(ModelTrained) = "model.trained",
+    ModelPromoted(ModelPromoted) = "model.promoted",
 }
 
 impl EventType {

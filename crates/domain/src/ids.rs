@@ -55,7 +55,7 @@ uuid_id!(
 pub struct StreamId(String);
 
 /// The stream categories, which are also the aggregate names and the first token of event types.
-const CATEGORIES: [&str; 3] = ["project", "task", "member"];
+const CATEGORIES: [&str; 5] = ["project", "task", "member", "prediction", "model"];
 
 impl StreamId {
     pub fn project(id: ProjectId) -> Self {
@@ -70,11 +70,20 @@ impl StreamId {
         Self(format!("member-{}", id.0))
     }
 
+    /// The predictions about a task or a project (their ids never collide: both are UUIDs).
+    pub fn prediction(id: Uuid) -> Self {
+        Self(format!("prediction-{id}"))
+    }
+
+    pub fn model(id: Uuid) -> Self {
+        Self(format!("model-{id}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// `"project"`, `"task"` or `"member"`.
+    /// `"project"`, `"task"`, `"member"`, `"prediction"` or `"model"`.
     pub fn category(&self) -> &str {
         self.0.split_once('-').map_or("", |(category, _)| category)
     }

@@ -24,11 +24,13 @@ pub use command::{
 };
 pub use decide::decide;
 pub use event::{
-    CURRENT_SCHEMA_VERSION, Event, EventType, MemberCapacityChanged, MemberJoinedProject,
-    MemberLeftProject, MemberRegistered, MemberTimeOffAdded, MilestoneAdded, MilestoneCompleted,
-    MilestoneMoved, ProjectCreated, ProjectRenamed, ProjectStatusChanged, TaskAssigned,
-    TaskChanged, TaskChangedBecause, TaskCreated, TaskDependencyChanged, TaskDueDateChanged,
-    TaskEstimateChanged, TaskUnassigned, TaskWorkLogged, UpcastError,
+    AssignmentCandidate, AssignmentRecommended, CURRENT_SCHEMA_VERSION, CompletionForecast, Event,
+    EventType, ForecastHealth, MemberCapacityChanged, MemberJoinedProject, MemberLeftProject,
+    MemberRegistered, MemberTimeOffAdded, MilestoneAdded, MilestoneCompleted, MilestoneForecast,
+    MilestoneMoved, ModelPromoted, ModelTrained, ProjectCreated, ProjectForecasted, ProjectRenamed,
+    ProjectStatusChanged, RiskFactor, TaskAssigned, TaskChanged, TaskChangedBecause, TaskCreated,
+    TaskDependencyChanged, TaskDueDateChanged, TaskEstimateChanged, TaskForecasted,
+    TaskRiskAssessed, TaskUnassigned, TaskWorkLogged, UpcastError, model_registry_stream,
 };
 pub use ids::{MemberId, MilestoneId, ProjectId, StreamId, TaskId};
 pub use member::MemberState;

@@ -114,6 +114,62 @@ pub(crate) fn event_payload(t: EventType) -> Value {
             task(json!({"depends_on": OTHER_TASK}))
         }
         E::TaskWorkLogged => task(json!({"hours": 3.5, "member_id": MEMBER})),
+        E::TaskForecasted => task(json!({
+            "duration_hours_p50": 30.5,
+            "duration_hours_p90": 52.0,
+            "expected_finish_p50": "2025-04-30T14:30:00Z",
+            "expected_finish_p90": "2025-05-01T12:00:00Z",
+            "model_version": "3",
+            "as_of": "2025-04-29T08:00:00Z"
+        })),
+        E::TaskRiskAssessed => task(json!({
+            "late_probability": 0.34,
+            "factors": [
+                {"name": "assignee_open_tasks", "contribution": 0.12},
+                {"name": "days_to_due", "contribution": 0.08}
+            ],
+            "model_version": "3",
+            "as_of": "2025-04-29T08:00:00Z"
+        })),
+        E::ProjectForecasted => json!({
+            "project_id": PROJECT,
+            "deadline": "2025-06-30",
+            "p50": "2025-06-12T16:00:00Z",
+            "p85": "2025-06-24T10:00:00Z",
+            "p95": "2025-07-03T09:00:00Z",
+            "health": "at_risk",
+            "milestones": [{
+                "milestone_id": MILESTONE,
+                "due_date": "2025-05-15",
+                "p50": "2025-05-09T12:00:00Z",
+                "p85": "2025-05-14T17:00:00Z",
+                "p95": "2025-05-19T11:00:00Z",
+                "health": "on_track"
+            }],
+            "remaining_tasks": 42,
+            "runs": 1000,
+            "model_version": "3",
+            "as_of": "2025-04-29T08:00:00Z"
+        }),
+        E::AssignmentRecommended => task(json!({
+            "candidates": [{
+                "member_id": MEMBER,
+                "expected_finish": "2025-05-02T15:00:00Z",
+                "predicted_duration_hours": 20.0,
+                "skill_match": 1.0,
+                "load_after": 0.8
+            }],
+            "model_version": "3",
+            "as_of": "2025-04-29T08:00:00Z"
+        })),
+        E::ModelTrained => json!({
+            "model_version": "3",
+            "kind": "forest",
+            "metrics": {"mae_hours": 6.1, "rmse_hours": 9.4, "p90_coverage": 0.9, "risk_auc": 0.86, "risk_brier": 0.11},
+            "training_position": 1048576,
+            "feature_schema": "9f2c4e1a"
+        }),
+        E::ModelPromoted => json!({"model_version": "3", "previous_version": "2"}),
     }
 }
 

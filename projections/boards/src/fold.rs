@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use domain::{Event, Move, TaskId, TaskStatus, next_status};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::rows::{MemberRow, Membership, MilestoneRow, ProjectRow, TaskRow};
@@ -91,6 +92,31 @@ impl Working {
             E::TaskWorkLogged(e) => {
                 self.task(e.task_id, at, position, |t| t.logged_hours += e.hours)
             }
+            E::TaskForecasted(e) => self.predicted(e.task_id, position, |t| {
+                t.forecast = Some(json!({
+                    "duration_hours_p50": e.duration_hours_p50,
+                    "duration_hours_p90": e.duration_hours_p90,
+                    "expected_finish_p50": e.expected_finish_p50,
+                    "expected_finish_p90": e.expected_finish_p90,
+                    "model_version": e.model_version,
+                    "as_of": e.as_of,
+                }))
+            }),
+            E::TaskRiskAssessed(e) => self.predicted(e.task_id, position, |t| {
+                t.risk = Some(e.late_probability);
+                t.risk_detail = Some(json!({
+                    "late_probability": e.late_probability,
+                    "factors": e.factors,
+                    "model_version": e.model_version,
+                    "as_of": e.as_of,
+                }))
+            }),
+            // Project forecasts and recommendations are served by the schedules projection;
+            // model events by the registry.
+            E::ProjectForecasted(_)
+            | E::AssignmentRecommended(_)
+            | E::ModelTrained(_)
+            | E::ModelPromoted(_) => {}
         }
     }
 
@@ -151,6 +177,19 @@ impl Working {
         }
         change(task);
         task.updated_at = at;
+        task.last_position = position;
+        self.changed_tasks.insert(id.0);
+    }
+
+    /// A prediction about a known task: not a change of the task, so `updated_at` stays.
+    fn predicted(&mut self, id: TaskId, position: i64, change: impl FnOnce(&mut TaskRow)) {
+        let Some(task) = self.tasks.get_mut(&id.0) else {
+            return;
+        };
+        if position <= task.last_position {
+            return;
+        }
+        change(task);
         task.last_position = position;
         self.changed_tasks.insert(id.0);
     }

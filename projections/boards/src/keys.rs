@@ -49,6 +49,12 @@ impl Keys {
             E::TaskDueDateChanged(e) => e.task_id,
             E::TaskDependencyAdded(e) | E::TaskDependencyRemoved(e) => e.task_id,
             E::TaskWorkLogged(e) => e.task_id,
+            E::TaskForecasted(e) => e.task_id,
+            E::TaskRiskAssessed(e) => e.task_id,
+            E::ProjectForecasted(_)
+            | E::AssignmentRecommended(_)
+            | E::ModelTrained(_)
+            | E::ModelPromoted(_) => return,
         };
         self.tasks.insert(task.0);
     }

@@ -121,6 +121,8 @@ fn task_row(row: &PgRow) -> anyhow::Result<TaskRow> {
         completed_at: row.try_get("completed_at")?,
         updated_at: row.try_get("updated_at")?,
         risk: row.try_get("risk")?,
+        forecast: row.try_get("forecast")?,
+        risk_detail: row.try_get("risk_detail")?,
         last_position: row.try_get("last_position")?,
     })
 }

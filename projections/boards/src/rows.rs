@@ -32,6 +32,10 @@ pub struct TaskRow {
     pub completed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub risk: Option<f64>,
+    /// The latest duration forecast, as `GET /v1/tasks/{id}` shows it.
+    pub forecast: Option<serde_json::Value>,
+    /// The latest risk with its factors and model version.
+    pub risk_detail: Option<serde_json::Value>,
     pub last_position: i64,
 }
 
@@ -109,6 +113,8 @@ impl TaskRow {
             completed_at: None,
             updated_at: at,
             risk: None,
+            forecast: None,
+            risk_detail: None,
             last_position: position,
         }
     }

@@ -64,10 +64,16 @@ CREATE TABLE IF NOT EXISTS boards_tasks (
     updated_at      timestamptz NOT NULL,
     -- The latest predicted probability of finishing late; written once predictions exist.
     risk            double precision,
+    -- The latest duration forecast and risk with its factors, as the API shows them.
+    forecast        jsonb,
+    risk_detail     jsonb,
     -- The log position of the last event folded into the row: an event at or below it is
     -- already in, so applying it again changes nothing.
     last_position   bigint NOT NULL
 );
+-- Columns added after the first release, for schemas created before them.
+ALTER TABLE boards_tasks ADD COLUMN IF NOT EXISTS forecast jsonb;
+ALTER TABLE boards_tasks ADD COLUMN IF NOT EXISTS risk_detail jsonb;
 -- The board of a project.
 CREATE INDEX IF NOT EXISTS boards_tasks_project ON boards_tasks (project_id);
 -- A member's open work.

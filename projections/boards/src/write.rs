@@ -62,6 +62,12 @@ async fn tasks(conn: &mut PgConnection, w: &Working) -> anyhow::Result<()> {
         .bind(rows.iter().map(|t| t.completed_at).collect::<Vec<_>>())
         .bind(rows.iter().map(|t| t.updated_at).collect::<Vec<_>>())
         .bind(rows.iter().map(|t| t.risk).collect::<Vec<_>>())
+        .bind(rows.iter().map(|t| t.forecast.as_ref()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|t| t.risk_detail.as_ref())
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|t| t.last_position).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;

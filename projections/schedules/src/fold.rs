@@ -54,6 +54,7 @@ fn task_id(event: &Event) -> Option<Uuid> {
         Event::TaskDueDateChanged(e) => e.task_id,
         Event::TaskDependencyAdded(e) | Event::TaskDependencyRemoved(e) => e.task_id,
         Event::TaskWorkLogged(e) => e.task_id,
+        Event::TaskForecasted(e) => e.task_id,
         _ => return None,
     };
     Some(id.0)
@@ -80,6 +81,8 @@ pub struct Rows {
     pub time_off: BTreeSet<(Uuid, NaiveDate, NaiveDate)>,
     /// (project, member) → `Some(role)` joined, `None` left: the last word of the batch.
     pub memberships: BTreeMap<(Uuid, Uuid), Option<Option<String>>>,
+    /// Project → its latest forecast in the batch and the position it came from.
+    pub forecasts: BTreeMap<Uuid, (serde_json::Value, i64)>,
     pub changed: Changed,
 }
 
@@ -154,6 +157,11 @@ impl Rows {
                 self.tasks.insert(row.id, row);
                 self.changed.tasks.insert(e.task_id.0);
             }
+            // Written whole: the latest forecast replaces the one before.
+            Event::ProjectForecasted(e) => {
+                let forecast = serde_json::to_value(e).unwrap_or_default();
+                self.forecasts.insert(e.project_id.0, (forecast, position));
+            }
             other => self.apply_to_task(other, at),
         }
     }
@@ -183,6 +191,10 @@ impl Rows {
             }
             Event::TaskDependencyRemoved(e) => task.depends_on.retain(|d| *d != e.depends_on.0),
             Event::TaskWorkLogged(e) => task.logged_hours += e.hours,
+            Event::TaskForecasted(e) => {
+                task.forecast_finish_p50 = Some(e.expected_finish_p50);
+                task.forecast_finish_p90 = Some(e.expected_finish_p90);
+            }
             _ => return,
         }
         self.changed.tasks.insert(id);
@@ -230,6 +242,8 @@ fn created(e: &domain::TaskCreated, at: DateTime<Utc>, position: i64) -> TaskRow
         started_at: None,
         completed_at: None,
         predicted_hours: None,
+        forecast_finish_p50: None,
+        forecast_finish_p90: None,
     }
 }
 

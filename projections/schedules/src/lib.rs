@@ -16,5 +16,5 @@ pub use plan::{Unscheduled, WeekPlan};
 pub use projection::Schedules;
 pub use read::{
     CriticalPath, MemberSchedule, MilestonePlan, ProjectSchedule, ScheduledTask, UnscheduledTask,
-    member_schedule, project_schedule,
+    member_schedule, project_forecast, project_schedule,
 };

@@ -13,8 +13,8 @@ const MILESTONES: &str =
 const MEMBERS: &str =
     "SELECT id, name, capacity_hours_per_week FROM schedules_members WHERE id = ANY($1)";
 const TASKS: &str = "SELECT id, project_id, title, status, blocked_from, assignee, estimate_hours, logged_hours, priority, \
-     milestone_id, due_date, depends_on, created_at, created_position, started_at, completed_at, predicted_hours \
-     FROM schedules_tasks WHERE id = ANY($1)";
+     milestone_id, due_date, depends_on, created_at, created_position, started_at, completed_at, predicted_hours, \
+     forecast_finish_p50, forecast_finish_p90 FROM schedules_tasks WHERE id = ANY($1)";
 
 /// The current rows for `keys` (those that exist), ready to fold into.
 pub async fn rows(conn: &mut PgConnection, keys: &Keys) -> anyhow::Result<Rows> {

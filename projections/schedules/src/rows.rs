@@ -50,6 +50,9 @@ pub struct TaskRow {
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub predicted_hours: Option<f64>,
+    /// The latest forecast's finish dates.
+    pub forecast_finish_p50: Option<DateTime<Utc>>,
+    pub forecast_finish_p90: Option<DateTime<Utc>>,
 }
 
 /// The status of its stored name; an unknown name is a corrupt row.
@@ -116,6 +119,8 @@ impl FromRow<'_, PgRow> for TaskRow {
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
             predicted_hours: row.try_get("predicted_hours")?,
+            forecast_finish_p50: row.try_get("forecast_finish_p50")?,
+            forecast_finish_p90: row.try_get("forecast_finish_p90")?,
         })
     }
 }

@@ -63,5 +63,17 @@ CREATE TABLE IF NOT EXISTS schedules_tasks (
     predicted_hours   double precision NULL
 );
 
+-- Added after the first release, for schemas created before: the latest forecast finish dates.
+ALTER TABLE schedules_tasks ADD COLUMN IF NOT EXISTS forecast_finish_p50 timestamptz NULL;
+ALTER TABLE schedules_tasks ADD COLUMN IF NOT EXISTS forecast_finish_p90 timestamptz NULL;
+
+-- The latest Monte Carlo completion forecast of each project, as `/v1/projects/{id}/forecast`
+-- shows it, and the log position it came from.
+CREATE TABLE IF NOT EXISTS schedules_forecasts (
+    project_id  uuid PRIMARY KEY,
+    forecast    jsonb NOT NULL,
+    position    bigint NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS schedules_tasks_project ON schedules_tasks (project_id);
 CREATE INDEX IF NOT EXISTS schedules_tasks_assignee ON schedules_tasks (assignee) WHERE assignee IS NOT NULL;

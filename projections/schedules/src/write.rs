@@ -11,7 +11,28 @@ pub async fn changed_rows(conn: &mut PgConnection, rows: &Rows) -> anyhow::Resul
     members(conn, rows).await?;
     time_off(conn, rows).await?;
     memberships(conn, rows).await?;
+    forecasts(conn, rows).await?;
     tasks(conn, rows).await
+}
+
+/// A redelivered older forecast never replaces a newer one.
+async fn forecasts(conn: &mut PgConnection, rows: &Rows) -> anyhow::Result<()> {
+    if rows.forecasts.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO schedules_forecasts (project_id, forecast, position)
+         SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::int8[])
+         ON CONFLICT (project_id) DO UPDATE
+         SET forecast = EXCLUDED.forecast, position = EXCLUDED.position
+         WHERE schedules_forecasts.position < EXCLUDED.position",
+    )
+    .bind(rows.forecasts.keys().copied().collect::<Vec<_>>())
+    .bind(rows.forecasts.values().map(|(f, _)| f).collect::<Vec<_>>())
+    .bind(rows.forecasts.values().map(|(_, p)| *p).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn projects(conn: &mut PgConnection, rows: &Rows) -> anyhow::Result<()> {
@@ -177,6 +198,18 @@ async fn tasks(conn: &mut PgConnection, rows: &Rows) -> anyhow::Result<()> {
             changed
                 .iter()
                 .map(|t| t.predicted_hours)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            changed
+                .iter()
+                .map(|t| t.forecast_finish_p50)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            changed
+                .iter()
+                .map(|t| t.forecast_finish_p90)
                 .collect::<Vec<_>>(),
         )
         .execute(conn)

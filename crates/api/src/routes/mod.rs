@@ -22,6 +22,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/projects/{id}/board", get(projects::board))
         .route("/v1/projects/{id}/schedule", get(projects::schedule))
         .route("/v1/projects/{id}/analytics", get(projects::analytics))
+        .route("/v1/projects/{id}/forecast", get(projects::forecast))
         .route("/v1/members/{id}", get(members::one))
         .route("/v1/members/{id}/schedule", get(members::schedule))
         .route("/v1/members/{id}/work", get(members::work))

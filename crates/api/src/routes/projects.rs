@@ -1,4 +1,4 @@
-//! `/v1/projects…`: the list, one project, its board, schedule and analytics.
+//! `/v1/projects…`: the list, one project, its board, schedule, analytics and forecast.
 
 use std::collections::HashMap;
 
@@ -100,6 +100,28 @@ pub async fn analytics(
     let load = analytics::project_analytics(&state.pool, domain::ProjectId(id), as_of);
     cached(&state, format!("analytics:{id}:{as_of}"), at, load, || {
         not_found(id)
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/v1/projects/{id}/forecast", tag = "projects",
+    params(("id" = uuid::Uuid, Path), crate::openapi::MinPosition, crate::openapi::WaitMs),
+    responses((status = 200, description = "the latest Monte Carlo completion forecast: `p50`, `p85`, `p95`, `health`, `deadline`, `milestones`, `remaining_tasks`, `runs`, `model_version`, `as_of`", body = Object),
+              (status = 404, description = "an unknown project, or one not forecast yet"), (status = 400)))]
+pub async fn forecast(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    let params = QueryParams::new(query, &[])?;
+    let at = reflected_position(&state, "schedules", &params).await?;
+    let load = schedules::project_forecast(&state.pool, id);
+    cached(&state, format!("forecast:{id}"), at, load, || {
+        ApiError::NotFound {
+            what: "forecast of a project",
+            id: id.to_string(),
+        }
     })
     .await
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
-/// A task. The API adds `forecast` and `risk` from the predictions.
+/// A task, with its latest forecast and risk once the prediction worker has made them.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TaskView {
     pub task_id: Uuid,
@@ -31,13 +31,20 @@ pub struct TaskView {
     pub started_at: Option<DateTime<Utc>>,
     /// The last completion; none while the task is not done.
     pub completed_at: Option<DateTime<Utc>>,
+    /// `duration_hours_p50`, `duration_hours_p90`, `expected_finish_p50`, `expected_finish_p90`,
+    /// `model_version`, `as_of`.
+    #[schema(value_type = Option<Object>)]
+    pub forecast: Option<serde_json::Value>,
+    /// `late_probability`, `factors` (`name`, `contribution`), `model_version`, `as_of`.
+    #[schema(value_type = Option<Object>)]
+    pub risk: Option<serde_json::Value>,
 }
 
 pub async fn task(pool: &PgPool, task_id: Uuid) -> anyhow::Result<Option<TaskView>> {
     let row = sqlx::query(
         "SELECT task_id, project_id, title, description, status, assignee, estimate_hours, logged_hours,
                 priority, labels, skills, milestone_id, due_date, depends_on, reopen_count,
-                created_at, started_at, completed_at
+                created_at, started_at, completed_at, forecast, risk_detail
          FROM boards_tasks WHERE task_id = $1",
     )
     .bind(task_id)
@@ -63,5 +70,7 @@ pub async fn task(pool: &PgPool, task_id: Uuid) -> anyhow::Result<Option<TaskVie
         created_at: row.try_get("created_at")?,
         started_at: row.try_get("started_at")?,
         completed_at: row.try_get("completed_at")?,
+        forecast: row.try_get("forecast")?,
+        risk: row.try_get("risk_detail")?,
     }))
 }

@@ -107,6 +107,8 @@ pub fn task_views<'a>(
                 planned_start: slot.start,
                 planned_finish: slot.finish,
                 late: row.due_date.is_some_and(|due| slot.finish > due),
+                forecast_finish_p50: row.forecast_finish_p50,
+                forecast_finish_p90: row.forecast_finish_p90,
             });
         } else if let Some(&reason) = plan.unscheduled.get(&row.id) {
             unscheduled.push(UnscheduledTask {

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::forecast::project_forecast;
 use super::inputs::{plan_input, plan_task, task_views};
 use super::view::{CriticalPath, MilestonePlan, ProjectSchedule, ScheduledTask, UnscheduledTask};
 use crate::plan::{PlanTask, critical_path, plan, weekly_plan};
@@ -70,10 +71,15 @@ pub async fn project_schedule(
             .collect::<Vec<_>>(),
     );
     let planned_finish = finish_of(&tasks, &unscheduled, |_| true);
+    let forecast = project_forecast(pool, project_id).await?;
     Ok(Some(ProjectSchedule {
         milestones: milestones
             .iter()
-            .map(|m| milestone_plan(m, &tasks, &unscheduled, &own))
+            .map(|m| {
+                let mut plan = milestone_plan(m, &tasks, &unscheduled, &own);
+                plan.forecast_p85 = forecast.as_ref().and_then(|f| milestone_p85(f, m.id));
+                plan
+            })
             .collect(),
         late: is_late(planned_finish, project.deadline),
         project_id,
@@ -113,6 +119,16 @@ fn milestone_plan(
         late: is_late(planned_finish, Some(m.due_date)),
         forecast_p85: None,
     }
+}
+
+/// The day of a milestone's P85 in a stored project forecast.
+fn milestone_p85(forecast: &serde_json::Value, milestone: Uuid) -> Option<NaiveDate> {
+    let milestones = forecast.get("milestones")?.as_array()?;
+    let entry = milestones.iter().find(|m| {
+        m.get("milestone_id").and_then(|id| id.as_str()) == Some(&milestone.to_string())
+    })?;
+    let p85: DateTime<Utc> = serde_json::from_value(entry.get("p85")?.clone()).ok()?;
+    Some(p85.date_naive())
 }
 
 /// The last planned finish of the tasks `wanted` picks; none if there are none or one is unplanned.

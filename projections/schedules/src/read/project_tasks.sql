@@ -16,7 +16,7 @@ WITH RECURSIVE busy (member_id) AS (
 )
 SELECT t.id, t.project_id, t.title, t.status, t.blocked_from, t.assignee, t.estimate_hours, t.logged_hours,
        t.priority, t.milestone_id, t.due_date, t.depends_on, t.created_at, t.created_position, t.started_at,
-       t.completed_at, t.predicted_hours
+       t.completed_at, t.predicted_hours, t.forecast_finish_p50, t.forecast_finish_p90
 FROM schedules_tasks t
 JOIN wanted ON wanted.id = t.id
 WHERE t.status IN ('todo', 'in_progress', 'blocked')

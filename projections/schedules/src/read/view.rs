@@ -24,6 +24,9 @@ pub struct ScheduledTask {
     pub planned_finish: DateTime<Utc>,
     /// The planned finish is after the due date.
     pub late: bool,
+    /// The prediction worker's expected finish (median and 90th percentile), once predicted.
+    pub forecast_finish_p50: Option<DateTime<Utc>>,
+    pub forecast_finish_p90: Option<DateTime<Utc>>,
 }
 
 /// An open task the planner could not place, and why.

@@ -5,5 +5,6 @@ SELECT jsonb_build_object(
     'members', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') FROM schedules_members t),
     'time_off', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.member_id, t.from_date, t.to_date), '[]') FROM schedules_time_off t),
     'project_members', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.project_id, t.member_id), '[]') FROM schedules_project_members t),
-    'tasks', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') FROM schedules_tasks t)
+    'tasks', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') FROM schedules_tasks t),
+    'forecasts', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.project_id), '[]') FROM schedules_forecasts t)
 )
