@@ -14,20 +14,7 @@ use uuid::Uuid;
 use crate::harness::*;
 
 async fn api(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Router {
-    let options = api::ApiState::connect_options(env.connect_options());
-    let pool = store::connect(&options).await.expect("api pool");
-    api::ensure_projection_schemas(&pool, &env.namespace)
-        .await
-        .expect("projection schemas");
-
-    let readiness = telemetry::Readiness::default();
-    readiness.set_ready();
-    api::router(api::ApiState::new(
-        pool,
-        env.namespace.clone(),
-        metrics.clone(),
-        readiness,
-    ))
+    api_router(env, metrics).await
 }
 
 async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>, String, Value) {

@@ -229,3 +229,20 @@ pub async fn wait_for_messages(env: &TestEnv, expected: u64) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The query API over the test namespace's projections, ready.
+pub async fn api_router(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Router {
+    let options = api::ApiState::connect_options(env.connect_options());
+    let pool = store::connect(&options).await.expect("api pool");
+    api::ensure_projection_schemas(&pool, &env.namespace)
+        .await
+        .expect("projection schemas");
+    let readiness = telemetry::Readiness::default();
+    readiness.set_ready();
+    api::router(api::ApiState::new(
+        pool,
+        env.namespace.clone(),
+        metrics.clone(),
+        readiness,
+    ))
+}

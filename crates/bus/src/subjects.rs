@@ -78,6 +78,11 @@ impl Subjects {
     pub fn features_filter(&self) -> String {
         format!("{}.feat.>", self.namespace)
     }
+
+    /// `<ns>.feat.updated`: the feature store moved on; the body is its latest sequence number.
+    pub fn features_updated(&self) -> String {
+        format!("{}.feat.updated", self.namespace)
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::appender::Appender;
 use crate::outcome;
 use crate::state_cache::{StateCache, fold};
 
@@ -32,6 +33,7 @@ pub struct Executed {
 pub async fn execute(
     pool: &PgPool,
     cache: &StateCache,
+    appender: &Appender,
     envelope: &CommandEnvelope,
     command: &Command,
 ) -> anyhow::Result<Executed> {
@@ -66,7 +68,7 @@ pub async fn execute(
             current.as_ref(),
             &events,
         );
-        match store::append(pool, &request).await {
+        match appender.append(request).await {
             Ok(appended) => {
                 cache.appended(&target, current, &events, appended.version);
                 return Ok(Executed {

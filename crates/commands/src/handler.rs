@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::intake::{Intake, decode};
 use crate::ordering::{Ordering, Turn};
-use crate::{SchemaCheck, StateCache, execute, outcome};
+use crate::{Appender, SchemaCheck, StateCache, execute, outcome};
 
 #[derive(Debug, Clone)]
 pub struct HandlerConfig {
@@ -57,6 +57,7 @@ pub(crate) struct Shared {
     pub notifier: store::Notifier,
     pub schemas: SchemaCheck,
     pub cache: StateCache,
+    pub appender: Appender,
     pub config: HandlerConfig,
     pub stopping: watch::Receiver<bool>,
 }
@@ -94,6 +95,7 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
     let shared = Arc::new(Shared {
         schemas: SchemaCheck::new()?,
         cache: StateCache::default(),
+        appender: Appender::batched(ctx.pool.clone()),
         pool: ctx.pool,
         nats: ctx.nats,
         subjects: ctx.subjects,
@@ -257,7 +259,14 @@ async fn answer(
             let command_type = command.command_type().as_str().to_owned();
             // No look-up of an earlier outcome first: the append (or the rejection record)
             // finds it, in the same round trip.
-            let executed = execute::execute(&shared.pool, &shared.cache, envelope, command).await?;
+            let executed = execute::execute(
+                &shared.pool,
+                &shared.cache,
+                &shared.appender,
+                envelope,
+                command,
+            )
+            .await?;
             if !executed.appended.is_empty() {
                 shared.notifier.wake();
                 for category in &executed.appended {

@@ -1,6 +1,7 @@
 //! The command-handler role: commands from JetStream, decisions appended to the log,
 //! outcomes to `<ns>.result.<command_id>` and `command_results`.
 
+mod appender;
 mod execute;
 mod handler;
 mod intake;
@@ -9,6 +10,7 @@ mod outcome;
 mod schema_check;
 mod state_cache;
 
+pub use appender::Appender;
 pub use execute::{Executed, execute, reject, rejected};
 pub use state_cache::StateCache;
 

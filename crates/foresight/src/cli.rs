@@ -93,6 +93,13 @@ pub enum Command {
     Send(crate::send::SendArgs),
     /// Print the log in commit order, or follow it.
     Events(crate::events::EventsArgs),
+    /// Play a seeded, realistic history through the command path.
+    Simulate(crate::simulate::SimulateArgs),
+    /// Replay the log into a dataset, train the candidate models, register the best and
+    /// promote it if it beats the active model on the same test rows.
+    Train,
+    /// List the model registry.
+    Models,
     /// Measure, against the local services, and print a table.
     Bench {
         #[arg(value_enum)]
@@ -109,6 +116,8 @@ pub enum Role {
     Boards,
     Schedules,
     Analytics,
+    Features,
+    Predictor,
     Api,
 }
 
@@ -119,6 +128,8 @@ impl Role {
         Role::Boards,
         Role::Schedules,
         Role::Analytics,
+        Role::Features,
+        Role::Predictor,
         Role::Api,
     ];
 }
@@ -128,6 +139,7 @@ pub enum ReplayTarget {
     Boards,
     Schedules,
     Analytics,
+    Features,
     All,
 }
 
@@ -148,6 +160,15 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             .map(|_| ExitCode::SUCCESS),
         Command::Send(args) => crate::send::send(&config, args).await,
         Command::Events(args) => crate::events::events(&config, args)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Simulate(args) => crate::simulate::run(&config, &args)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Train => crate::train::run_train(&config)
+            .await
+            .map(|_| ExitCode::SUCCESS),
+        Command::Models => crate::train::run_models(&config)
             .await
             .map(|_| ExitCode::SUCCESS),
         Command::Bench { what, options } => crate::bench::run(&config, what, options)

@@ -1,48 +1,36 @@
-//! The demo workload of `foresight up --demo`: a few projects built through the real
-//! command path, so that a first run has something to show.
+//! The demo workload of `foresight up --demo`: a simulated history of a few projects played
+//! through the real command path, then a model trained on it by replaying the log and
+//! promoted, which the running prediction worker picks up without a restart.
 
-use std::time::Duration;
+use crate::config::Config;
 
-use anyhow::Context;
-use async_nats::jetstream;
-use bus::Subjects;
-use futures::StreamExt;
+/// About this many events: a few projects with weeks of history, played in seconds.
+const DEMO_EVENTS: usize = 3_000;
 
-use crate::workload::project_unit;
-
-const PROJECTS: usize = 5;
-
-pub async fn play(nats: &async_nats::Client, subjects: &Subjects) -> anyhow::Result<()> {
-    let mut outcomes = nats.subscribe(subjects.results_filter()).await?;
-    let js = jetstream::new(nats.clone());
-    let commands: Vec<_> = (0..PROJECTS).flat_map(|_| project_unit()).collect();
-    for command in &commands {
-        js.publish(
-            subjects.command(command.command_type),
-            serde_json::to_vec(&command.envelope)?.into(),
-        )
-        .await?
-        .await
-        .context("the commands stream did not acknowledge a demo command")?;
-    }
-    let (mut accepted, mut rejected) = (0, 0);
-    while accepted + rejected < commands.len() {
-        let message = tokio::time::timeout(Duration::from_secs(30), outcomes.next())
-            .await
-            .context("the demo's outcomes stopped coming")?
-            .context("the outcome subscription ended")?;
-        let outcome: serde_json::Value = serde_json::from_slice(&message.payload)?;
-        if outcome["status"] == "accepted" {
-            accepted += 1
-        } else {
-            rejected += 1
-        }
-    }
+pub async fn play(
+    config: &Config,
+    nats: &async_nats::Client,
+    subjects: &bus::Subjects,
+) -> anyhow::Result<()> {
+    let simulation = crate::simulate::generate(1, DEMO_EVENTS);
+    let played = crate::simulate::play(nats, subjects, simulation).await?;
     tracing::info!(
-        projects = PROJECTS,
-        accepted,
-        rejected,
-        "demo workload done; see it with `foresight events`, send more with `foresight send`"
+        commands = played.simulation.commands.len(),
+        accepted = played.accepted,
+        rejected = played.rejected,
+        seconds = played.seconds,
+        "demo history played; training a model on it"
+    );
+    let pool = store::connect(&config.connect_options("train")).await?;
+    let trained = crate::train::train(&pool).await?;
+    pool.close().await;
+    tracing::info!(
+        version = trained.version,
+        kind = %trained.report.chosen.describe(),
+        runs = trained.dataset.rows,
+        mae_hours = trained.candidate_mae,
+        promoted = trained.promoted,
+        "demo model trained; see `foresight models`, the API's /v1/projects and each task's forecast"
     );
     Ok(())
 }

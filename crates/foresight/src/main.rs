@@ -9,6 +9,8 @@ mod replay;
 mod roles;
 mod send;
 mod shutdown;
+mod simulate;
+mod train;
 mod workload;
 
 use clap::Parser;

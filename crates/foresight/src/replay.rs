@@ -24,6 +24,13 @@ pub async fn replay(config: &Config, target: ReplayTarget, batch_size: i64) -> a
             consumer::replay(&connect, &analytics::Analytics, batch_size).await?,
         );
     }
+    if all || target == ReplayTarget::Features {
+        let worker = features::FeatureWorker::new(None, bus::Subjects::new(&config.namespace));
+        report(
+            "features",
+            consumer::replay(&connect, &worker, batch_size).await?,
+        );
+    }
     Ok(())
 }
 

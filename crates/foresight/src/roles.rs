@@ -42,6 +42,35 @@ pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
     })
 }
 
+/// The prediction worker reads the feature store, whose schema it makes sure exists.
+async fn predictor_context(
+    config: &Config,
+    services: &Services,
+    metrics: &Metrics,
+) -> anyhow::Result<predictor::worker::PredictorContext> {
+    let worker = features::FeatureWorker::new(None, services.subjects.clone());
+    let schema =
+        consumer::projection_schema(&config.namespace, consumer::Projection::name(&worker));
+    let mut options = config.connect_options("predictor");
+    options.max_connections = 4;
+    options.schemas_first = vec![schema.clone()];
+    let features = store::connect(&options).await?;
+    consumer::ensure_schema(
+        &features,
+        &schema,
+        consumer::Projection::schema_sql(&worker),
+    )
+    .await?;
+    Ok(predictor::worker::PredictorContext {
+        pool: services.pool.clone(),
+        features,
+        nats: Some(services.nats.clone()),
+        subjects: services.subjects.clone(),
+        metrics: metrics.predictions.clone(),
+        config: predictor::worker::PredictorConfig::default(),
+    })
+}
+
 async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()> {
     let shutdown = Shutdown::from_signals();
     let metrics = Metrics::new();
@@ -119,6 +148,18 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
                 analytics::Analytics,
                 stop,
             )),
+            Role::Features => tokio::spawn(consumer::run(
+                consumer_context("features"),
+                features::FeatureWorker::new(
+                    Some(services.nats.clone()),
+                    services.subjects.clone(),
+                ),
+                stop,
+            )),
+            Role::Predictor => {
+                let context = predictor_context(config, &services, &metrics).await?;
+                tokio::spawn(predictor::worker::run(context, stop))
+            }
             Role::Api => tokio::spawn(async move {
                 stop.await;
                 Ok(())
@@ -128,8 +169,9 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
     readiness.set_ready();
     if demo {
         let (nats, subjects) = (services.nats.clone(), services.subjects.clone());
+        let config = config.clone();
         tokio::spawn(async move {
-            if let Err(error) = crate::demo::play(&nats, &subjects).await {
+            if let Err(error) = crate::demo::play(&config, &nats, &subjects).await {
                 tracing::warn!(error = %format!("{error:#}"), "the demo workload failed");
             }
         });

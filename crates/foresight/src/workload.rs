@@ -26,11 +26,6 @@ pub struct Fixture {
     pub tasks: Vec<Uuid>,
 }
 
-/// 16 commands that build on each other: every one is accepted when handled in order.
-pub fn project_unit() -> Vec<Outgoing> {
-    project_unit_with_ids().0
-}
-
 /// Commands that depend on nothing in flight: work logged, estimates changed, tasks added to
 /// existing projects, members registered. `seed` picks which.
 pub fn independent(fixtures: &[Fixture], seed: usize) -> Outgoing {

@@ -135,6 +135,111 @@ pub async fn append<'c, E: PgExecutor<'c>>(
     })
 }
 
+/// Appends several commands' requests in one statement, all or nothing: one transaction and
+/// one WAL flush for all of them. Each request must carry its command. On any error nothing
+/// was written, and the caller can append the requests one by one to learn whose it was.
+pub async fn append_many<'c, E: PgExecutor<'c>>(
+    executor: E,
+    requests: &[&AppendRequest],
+) -> Result<Vec<Appended>, AppendError> {
+    let mut targets = Vec::with_capacity(requests.len());
+    for request in requests {
+        let last = request
+            .streams
+            .iter()
+            .rev()
+            .find(|s| !s.events.is_empty())
+            .ok_or(AppendError::Empty)?;
+        targets.push((
+            last.stream_id.as_str(),
+            last.expected_version + last.events.len() as i32,
+        ));
+    }
+    let count: usize = requests
+        .iter()
+        .flat_map(|r| &r.streams)
+        .map(|s| s.events.len())
+        .sum();
+    let mut commands_of = Vec::with_capacity(count);
+    let mut stream_ids = Vec::with_capacity(count);
+    let mut versions = Vec::with_capacity(count);
+    let mut event_ids = Vec::with_capacity(count);
+    let mut types = Vec::with_capacity(count);
+    let mut schema_versions = Vec::with_capacity(count);
+    let mut payloads = Vec::with_capacity(count);
+    let mut metadata = Vec::with_capacity(count);
+    let mut occurred = Vec::with_capacity(count);
+    for (index, request) in requests.iter().enumerate() {
+        for stream in &request.streams {
+            for (offset, event) in stream.events.iter().enumerate() {
+                // 1-based, as the command rows' ORDINALITY is.
+                commands_of.push(index as i32 + 1);
+                stream_ids.push(stream.stream_id.as_str());
+                versions.push(stream.expected_version + 1 + offset as i32);
+                event_ids.push(event.event_id);
+                types.push(event.event_type.as_str());
+                schema_versions.push(event.schema_version);
+                payloads.push(&event.payload);
+                metadata.push(&event.metadata);
+                occurred.push(event.occurred_at);
+            }
+        }
+    }
+    let command_ids: Vec<Option<Uuid>> = requests
+        .iter()
+        .map(|r| r.command.as_ref().map(|c| c.command_id))
+        .collect();
+    let command_types: Vec<Option<&str>> = requests
+        .iter()
+        .map(|r| r.command.as_ref().map(|c| c.command_type.as_str()))
+        .collect();
+
+    let rows: Vec<(bool, Option<i32>, Vec<i64>)> =
+        sqlx::query_as(include_str!("sql/append_many.sql"))
+            .bind(&commands_of)
+            .bind(&stream_ids)
+            .bind(&versions)
+            .bind(&event_ids)
+            .bind(&types)
+            .bind(&schema_versions)
+            .bind(&payloads)
+            .bind(&metadata)
+            .bind(&occurred)
+            .bind(&command_ids)
+            .bind(&command_types)
+            .bind(targets.iter().map(|(s, _)| *s).collect::<Vec<_>>())
+            .bind(targets.iter().map(|(_, v)| *v).collect::<Vec<_>>())
+            .fetch_all(executor)
+            .await
+            .map_err(|error| classify(error, &stream_ids))?;
+
+    if rows.first().is_none_or(|(ok, _, _)| !ok) {
+        return Err(AppendError::VersionConflict {
+            stream_id: targets
+                .first()
+                .map(|(s, _)| (*s).to_owned())
+                .unwrap_or_default(),
+        });
+    }
+    let mut positions = vec![Vec::new(); requests.len()];
+    for (_, cmd, found) in rows {
+        if let Some(index) = cmd.and_then(|c| usize::try_from(c - 1).ok())
+            && let Some(slot) = positions.get_mut(index)
+        {
+            *slot = found;
+        }
+    }
+    Ok(positions
+        .into_iter()
+        .zip(targets)
+        .map(|(positions, (stream_id, version))| Appended {
+            positions,
+            stream_id: stream_id.to_owned(),
+            version,
+        })
+        .collect())
+}
+
 fn classify(error: sqlx::Error, stream_ids: &[&str]) -> AppendError {
     let constraint = error
         .as_database_error()

@@ -16,6 +16,7 @@ mod rejected_messages;
 
 pub use append::{
     AppendError, AppendRequest, Appended, CommandRecord, NewEvent, StreamAppend, append,
+    append_many,
 };
 pub use checkpoint::{all_checkpoints, load_checkpoint, reset_checkpoint, save_checkpoint};
 pub use command_results::{find_outcome, record_rejection};
@@ -25,7 +26,7 @@ pub use migrate::{is_duplicate_object, migrate};
 pub use notify::{Notifier, notify_channel};
 pub use position::Position;
 pub use read::{
-    has_events_after, head_position, lag_after, oldest_transaction_age_seconds, position_of,
-    read_after, read_stream, read_streams, stream_versions,
+    has_events_after, head_position, lag_after, latest_of_category, oldest_transaction_age_seconds,
+    position_of, read_after, read_stream, read_streams, stream_versions,
 };
 pub use rejected_messages::record_rejected_message;

@@ -48,6 +48,19 @@ pub async fn read_streams<'c, E: PgExecutor<'c>>(
         .await
 }
 
+/// The latest event of each type on every stream of `category` (`<category>-<id>`): what a
+/// writer of derived events (the prediction worker) said last, read once on start.
+pub async fn latest_of_category(pool: &PgPool, category: &str) -> sqlx::Result<Vec<RecordedEvent>> {
+    sqlx::query_as(&format!(
+        "SELECT DISTINCT ON (stream_id, event_type) {COLUMNS} FROM events
+         WHERE starts_with(stream_id, $1)
+         ORDER BY stream_id, event_type, stream_version DESC"
+    ))
+    .bind(format!("{category}-"))
+    .fetch_all(pool)
+    .await
+}
+
 /// The current version of each stream that exists among `stream_ids`.
 pub async fn stream_versions<'c, E: PgExecutor<'c>>(
     executor: E,

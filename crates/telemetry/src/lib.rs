@@ -5,5 +5,7 @@ mod metrics;
 mod ops;
 
 pub use logging::{LogFormat, init_logging};
-pub use metrics::{CommandMetrics, ConsumerMetrics, HttpMetrics, Metrics, RelayMetrics};
+pub use metrics::{
+    CommandMetrics, ConsumerMetrics, HttpMetrics, Metrics, PredictionMetrics, RelayMetrics,
+};
 pub use ops::{Readiness, ops_router, serve};

@@ -13,6 +13,18 @@ pub struct Metrics {
     pub relay: RelayMetrics,
     pub consumers: ConsumerMetrics,
     pub http: HttpMetrics,
+    pub predictions: PredictionMetrics,
+}
+
+/// The prediction worker's output and the model it uses.
+#[derive(Clone)]
+pub struct PredictionMetrics {
+    /// Prediction events emitted, by kind (forecast, risk, assignment, project).
+    pub made: IntCounterVec,
+    /// Time to predict one task (duration, risk and factors).
+    pub latency: Histogram,
+    /// The registry version of the model in use; 0 for the untrained baseline.
+    pub model_version: IntGauge,
 }
 
 /// The query API's requests, labelled by matched route (bounded), not by raw path.
@@ -220,6 +232,24 @@ impl Metrics {
                 &["route"],
             ),
         };
+        let predictions = PredictionMetrics {
+            made: counter_vec(
+                &registry,
+                "foresight_predictions_total",
+                "Prediction events emitted, by kind.",
+                &["kind"],
+            ),
+            latency: histogram(
+                &registry,
+                "foresight_prediction_duration_seconds",
+                "Time to predict one task: duration, risk and its factors.",
+            ),
+            model_version: gauge(
+                &registry,
+                "foresight_model_active_version",
+                "Registry version of the model in use; 0 for the untrained baseline.",
+            ),
+        };
         #[cfg(target_os = "linux")]
         let _ = registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
@@ -230,6 +260,7 @@ impl Metrics {
             relay,
             consumers,
             http,
+            predictions,
         }
     }
 

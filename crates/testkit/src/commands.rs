@@ -28,10 +28,16 @@ pub async fn execute(
         Ok(command) => command,
         Err(rejection) => return serde_json::json!({"status": "rejected", "error": rejection}),
     };
-    commands::execute(pool, &commands::StateCache::default(), &envelope, &command)
-        .await
-        .expect("the database answers")
-        .outcome
+    commands::execute(
+        pool,
+        &commands::StateCache::default(),
+        &commands::Appender::direct(pool.clone()),
+        &envelope,
+        &command,
+    )
+    .await
+    .expect("the database answers")
+    .outcome
 }
 
 /// Like `execute`, but the command must be accepted.

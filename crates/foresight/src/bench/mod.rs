@@ -6,6 +6,7 @@ mod append;
 mod bulk_log;
 mod commands;
 mod http_load;
+mod ml;
 mod projections;
 mod relay;
 mod table;
@@ -31,6 +32,9 @@ pub enum Bench {
     Projections,
     /// The query API under 32 connections against direct SQL.
     Api,
+    /// The models on a simulated log: error against the floor and scikit-learn, calibration,
+    /// retraining time, prediction latency.
+    Ml,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -79,6 +83,7 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
         Bench::Relay => relay::run(&config, &options).await,
         Bench::Projections => projections::run(&config, &options).await,
         Bench::Api => api::run(&config, &options).await,
+        Bench::Ml => ml::run(&config, &options).await,
     };
     if !options.keep {
         remove_namespace(&config).await?;

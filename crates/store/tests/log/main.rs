@@ -217,3 +217,90 @@ async fn a_pool_with_another_schema_first_still_uses_the_namespaces_log() {
         "the append went to the namespace's log"
     );
 }
+
+fn command_append(stream: &str, expected_version: i32, count: usize) -> AppendRequest {
+    let mut request = stream_append(stream, expected_version, count);
+    request.command = Some(CommandRecord {
+        command_id: Uuid::new_v4(),
+        command_type: "task.log_work".into(),
+    });
+    request
+}
+
+#[tokio::test]
+async fn grouped_appends_record_each_command_with_its_own_positions() {
+    let env = TestEnv::new().await;
+    let (a, b) = (
+        format!("task-{}", Uuid::new_v4()),
+        format!("task-{}", Uuid::new_v4()),
+    );
+    store::append(&env.pool, &stream_append(&b, 0, 2))
+        .await
+        .expect("append");
+    let first = command_append(&a, 0, 2);
+    let second = command_append(&b, 2, 1);
+    let appended = store::append_many(&env.pool, &[&first, &second])
+        .await
+        .expect("grouped append");
+
+    assert_eq!(appended.len(), 2);
+    assert_eq!(
+        (appended[0].stream_id.as_str(), appended[0].version),
+        (a.as_str(), 2)
+    );
+    assert_eq!(
+        (appended[1].stream_id.as_str(), appended[1].version),
+        (b.as_str(), 3)
+    );
+    assert_eq!(appended[0].positions.len(), 2);
+    assert_eq!(appended[1].positions.len(), 1);
+    assert!(
+        appended[0].positions[1] < appended[1].positions[0],
+        "in request order"
+    );
+    for (request, appended) in [(&first, &appended[0]), (&second, &appended[1])] {
+        let command_id = request.command.as_ref().map(|c| c.command_id).unwrap();
+        let outcome = store::find_outcome(&env.pool, command_id)
+            .await
+            .expect("read")
+            .expect("recorded");
+        assert_eq!(outcome["stream_id"], json!(appended.stream_id));
+        assert_eq!(outcome["version"], json!(appended.version));
+        assert_eq!(outcome["positions"], json!(appended.positions));
+    }
+    assert_eq!(count_events(&env.pool).await, 5);
+}
+
+#[tokio::test]
+async fn a_grouped_append_with_one_stale_command_writes_nothing() {
+    let env = TestEnv::new().await;
+    let taken = format!("task-{}", Uuid::new_v4());
+    store::append(&env.pool, &stream_append(&taken, 0, 1))
+        .await
+        .expect("append");
+    let fresh = command_append(&format!("task-{}", Uuid::new_v4()), 0, 1);
+    let stale = command_append(&taken, 0, 1);
+    let result = store::append_many(&env.pool, &[&fresh, &stale]).await;
+    assert!(
+        matches!(result, Err(AppendError::VersionConflict { .. })),
+        "{result:?}"
+    );
+    assert_eq!(count_events(&env.pool).await, 1);
+    let fresh_id = fresh.command.as_ref().map(|c| c.command_id).unwrap();
+    assert_eq!(
+        store::find_outcome(&env.pool, fresh_id)
+            .await
+            .expect("read"),
+        None,
+        "no outcome for a command whose events were not written"
+    );
+
+    // A gap (a version that skips one) is refused by the guard, not by a constraint.
+    let gap = command_append(&taken, 2, 1);
+    let result = store::append_many(&env.pool, &[&fresh, &gap]).await;
+    assert!(
+        matches!(result, Err(AppendError::VersionConflict { .. })),
+        "{result:?}"
+    );
+    assert_eq!(count_events(&env.pool).await, 1);
+}

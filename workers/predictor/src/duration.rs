@@ -1,0 +1,190 @@
+//! Duration models. All predict `log1p(hours)`; hours come back through `expm1`.
+//!
+//! - Baseline: `estimate_hours × exp(assignee_log_overrun)`, the assignee's historical overrun
+//!   applied to the estimate. Needs no training, so a fresh installation uses it.
+//! - Linear: OLS on standardised features.
+//! - Forest: smartcore random forest.
+//!
+//! The learned models also see the baseline's own `log1p(hours)` as an extra column: the
+//! product of estimate and ratio is hard for both a linear model and axis-aligned splits to
+//! rebuild from its parts, and with it a learned model starts from the baseline.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::{DatasetError, column_of};
+use crate::forest::{Forest, ForestConfig};
+use crate::linear::{LinearScore, fit_ols};
+
+/// Estimate used when a row has none (missing, zero or negative).
+pub const DEFAULT_ESTIMATE_HOURS: f64 = 8.0;
+/// Smallest duration a model reports.
+pub const MIN_HOURS: f64 = 0.1;
+/// Largest duration a model reports (two years); bounds extrapolating linear fits.
+pub const MAX_HOURS: f64 = 2.0 * 365.0 * 24.0;
+
+/// Hours from a `log1p(hours)` prediction, kept within [`MIN_HOURS`, `MAX_HOURS`].
+pub fn hours_from_log(log_hours: f64) -> f64 {
+    log_hours.exp_m1().clamp(MIN_HOURS, MAX_HOURS)
+}
+
+/// Where the baseline finds its two inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub estimate_col: usize,
+    pub assignee_ratio_col: usize,
+}
+
+impl Baseline {
+    pub fn from_names(names: &[String]) -> Result<Self, DatasetError> {
+        Ok(Self {
+            estimate_col: column_of(names, "estimate_hours")?,
+            assignee_ratio_col: column_of(names, "assignee_log_overrun")?,
+        })
+    }
+
+    /// `log1p(estimate × exp(ratio))` of one row.
+    pub fn log_hours(&self, row: &[f64]) -> f64 {
+        let estimate = row[self.estimate_col];
+        let estimate = if estimate.is_finite() && estimate > 0.0 {
+            estimate
+        } else {
+            DEFAULT_ESTIMATE_HOURS
+        };
+        let ratio = row[self.assignee_ratio_col];
+        let ratio = if ratio.is_finite() { ratio } else { 0.0 };
+        (estimate * ratio.exp()).clamp(MIN_HOURS, MAX_HOURS).ln_1p()
+    }
+
+    /// The rows of `x` with the baseline's `log1p(hours)` appended as a last column.
+    pub fn augment(&self, x: &[f64], cols: usize) -> Vec<f64> {
+        let mut out = Vec::with_capacity(x.len() / cols.max(1) * (cols + 1));
+        for row in x.chunks_exact(cols) {
+            out.extend_from_slice(row);
+            out.push(self.log_hours(row));
+        }
+        out
+    }
+}
+
+/// What is learned on top of the baseline.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum DurationLearner {
+    /// Nothing: the baseline itself.
+    Ratio,
+    Linear(LinearScore),
+    Forest(Forest),
+}
+
+/// A duration model: the baseline columns and the learner.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DurationModel {
+    pub baseline: Baseline,
+    pub learner: DurationLearner,
+}
+
+/// The duration candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationKind {
+    Baseline,
+    Linear,
+    Forest,
+}
+
+impl DurationKind {
+    /// Candidate name, as reported in training.
+    pub fn name(self) -> &'static str {
+        match self {
+            DurationKind::Baseline => "baseline",
+            DurationKind::Linear => "linear",
+            DurationKind::Forest => "forest",
+        }
+    }
+}
+
+impl DurationModel {
+    pub fn kind(&self) -> DurationKind {
+        match self.learner {
+            DurationLearner::Ratio => DurationKind::Baseline,
+            DurationLearner::Linear(_) => DurationKind::Linear,
+            DurationLearner::Forest(_) => DurationKind::Forest,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// `log1p(hours)` for every row of a row-major `x` with `cols` columns.
+    pub fn predict_log(&self, x: &[f64], cols: usize) -> Vec<f64> {
+        match &self.learner {
+            DurationLearner::Ratio => x
+                .chunks_exact(cols)
+                .map(|r| self.baseline.log_hours(r))
+                .collect(),
+            DurationLearner::Linear(score) => score.scores(&self.baseline.augment(x, cols)),
+            DurationLearner::Forest(forest) => forest.predict(&self.baseline.augment(x, cols)),
+        }
+    }
+
+    /// Fits OLS on `log1p(hours)`.
+    pub fn fit_linear(
+        baseline: Baseline,
+        x: &[f64],
+        cols: usize,
+        log_hours: &[f64],
+    ) -> Result<Self, String> {
+        let score = fit_ols(&baseline.augment(x, cols), cols + 1, log_hours)?;
+        Ok(Self {
+            baseline,
+            learner: DurationLearner::Linear(score),
+        })
+    }
+
+    /// Fits a random forest on `log1p(hours)`.
+    pub fn fit_forest(
+        baseline: Baseline,
+        x: &[f64],
+        cols: usize,
+        log_hours: &[f64],
+        config: &ForestConfig,
+    ) -> Result<Self, String> {
+        let forest = Forest::fit(&baseline.augment(x, cols), cols + 1, log_hours, config)?;
+        Ok(Self {
+            baseline,
+            learner: DurationLearner::Forest(forest),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Vec<String> {
+        vec!["assignee_log_overrun".into(), "estimate_hours".into()]
+    }
+
+    #[test]
+    fn baseline_multiplies_the_estimate_by_the_historical_ratio() {
+        let model = DurationModel {
+            baseline: Baseline::from_names(&names()).unwrap(),
+            learner: DurationLearner::Ratio,
+        };
+        // 10 h × e^{ln 1.5} = 15 h
+        let log = model.predict_log(&[1.5_f64.ln(), 10.0], 2);
+        assert!((hours_from_log(log[0]) - 15.0).abs() < 1e-9);
+        // a missing estimate falls back to the default
+        let log = model.predict_log(&[0.0, f64::NAN], 2);
+        assert!((hours_from_log(log[0]) - DEFAULT_ESTIMATE_HOURS).abs() < 1e-9);
+        assert_eq!(model.name(), "baseline");
+    }
+
+    #[test]
+    fn baseline_needs_its_two_features() {
+        let missing = vec!["estimate_hours".to_string()];
+        assert_eq!(
+            Baseline::from_names(&missing),
+            Err(DatasetError::MissingFeature("assignee_log_overrun".into()))
+        );
+    }
+}

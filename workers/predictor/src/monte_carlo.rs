@@ -1,0 +1,265 @@
+//! Monte Carlo completion forecast of a project from its remaining tasks.
+//!
+//! Each run draws a duration for every remaining task and schedules the tasks:
+//! - a task starts once all its remaining dependencies have finished (dependencies that are not
+//!   among the remaining tasks are done, hence satisfied);
+//! - a member works on at most `lanes = max(1, round(capacity_hours_per_week / 20))` tasks at
+//!   once; a task takes the member's lane that frees up first;
+//! - unassigned tasks (and tasks of someone not in `members`) take the earliest free lane of the
+//!   project's pool, which is all members' lanes (one lane when the project has no members);
+//! - among the tasks whose dependencies are scheduled, the one that can start earliest goes
+//!   first (started tasks, then input order, on ties);
+//! - a started task needs only what remains: a draw conditional on exceeding the hours already
+//!   elapsed (by rejection), or 1 hour when no draw exceeds them.
+//!
+//! Durations are elapsed (calendar) hours, as the duration model predicts them, so no working
+//! calendar is applied. Dependency cycles are an error found before any run.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::metrics::quantiles;
+use schedule::Plan;
+pub use schedule::{HOURS_PER_LANE, lanes_for};
+
+/// Rejection tries for the remaining duration of a started task.
+const CONDITIONAL_TRIES: usize = 16;
+/// Remaining hours of a started task that has outlived every draw.
+const MIN_REMAINING_HOURS: f64 = 1.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemainingTask {
+    pub id: Uuid,
+    pub milestone: Option<Uuid>,
+    pub depends_on: Vec<Uuid>,
+    pub assignee: Option<Uuid>,
+    /// Hours since the task was started; 0 for a task not started.
+    pub already_elapsed_hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub capacity_hours_per_week: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub id: Uuid,
+    pub due: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastInput {
+    pub tasks: Vec<RemainingTask>,
+    pub members: Vec<Member>,
+    /// Milestones with their due dates; milestones named only by tasks are forecast too.
+    pub milestones: Vec<Milestone>,
+    pub as_of: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub runs: usize,
+    pub seed: u64,
+}
+
+/// Draws the full duration (hours) of task `index` of [`ForecastInput::tasks`].
+pub trait DurationSampler {
+    fn sample_hours(&self, index: usize, rng: &mut StdRng) -> f64;
+}
+
+impl<F: Fn(usize, &mut StdRng) -> f64> DurationSampler for F {
+    fn sample_hours(&self, index: usize, rng: &mut StdRng) -> f64 {
+        self(index, rng)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Percentiles {
+    pub p50: DateTime<Utc>,
+    pub p85: DateTime<Utc>,
+    pub p95: DateTime<Utc>,
+}
+
+/// Where the P85 completion lies against a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// P85 at or before the deadline, or no deadline.
+    OnTrack,
+    /// P50 at or before the deadline, P85 after it.
+    AtRisk,
+    /// P50 after the deadline.
+    OffTrack,
+}
+
+impl Health {
+    pub fn of(completion: &Percentiles, deadline: Option<DateTime<Utc>>) -> Self {
+        match deadline {
+            None => Health::OnTrack,
+            Some(d) if completion.p85 <= d => Health::OnTrack,
+            Some(d) if completion.p50 <= d => Health::AtRisk,
+            Some(_) => Health::OffTrack,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on_track",
+            Health::AtRisk => "at_risk",
+            Health::OffTrack => "off_track",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneForecast {
+    pub milestone: Uuid,
+    pub due: Option<DateTime<Utc>>,
+    pub completion: Percentiles,
+    pub health: Health,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletionForecast {
+    pub as_of: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub completion: Percentiles,
+    pub health: Health,
+    pub milestones: Vec<MilestoneForecast>,
+    pub runs: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ForecastError {
+    #[error("dependency cycle among remaining tasks: {0:?}")]
+    Cycle(Vec<Uuid>),
+    #[error("task {0} appears twice")]
+    DuplicateTask(Uuid),
+    #[error("a forecast needs at least one run")]
+    NoRuns,
+}
+
+/// Runs the simulation; deterministic for a seed.
+pub fn forecast(
+    input: &ForecastInput,
+    sampler: &impl DurationSampler,
+) -> Result<CompletionForecast, ForecastError> {
+    if input.runs == 0 {
+        return Err(ForecastError::NoRuns);
+    }
+    let plan = Plan::new(input)?;
+    let milestone_ids = milestone_order(input);
+    let mut rng = StdRng::seed_from_u64(input.seed);
+    let mut project_hours = Vec::with_capacity(input.runs);
+    let milestone_index: HashMap<Uuid, usize> = milestone_ids
+        .iter()
+        .enumerate()
+        .map(|(k, &id)| (id, k))
+        .collect();
+    let milestone_of: Vec<Option<usize>> = input
+        .tasks
+        .iter()
+        .map(|t| t.milestone.and_then(|m| milestone_index.get(&m).copied()))
+        .collect();
+    let mut milestone_hours = vec![Vec::with_capacity(input.runs); milestone_ids.len()];
+    let mut milestone_done = vec![0.0_f64; milestone_ids.len()];
+    let mut durations = vec![0.0; input.tasks.len()];
+    for _ in 0..input.runs {
+        for (i, task) in input.tasks.iter().enumerate() {
+            durations[i] = remaining_hours(sampler, i, task.already_elapsed_hours, &mut rng);
+        }
+        let finish = plan.schedule(&durations);
+        project_hours.push(finish.iter().copied().fold(0.0, f64::max));
+        milestone_done.fill(0.0);
+        for (&k, &f) in milestone_of.iter().zip(&finish) {
+            if let Some(k) = k {
+                milestone_done[k] = milestone_done[k].max(f);
+            }
+        }
+        for (hours, &done) in milestone_hours.iter_mut().zip(&milestone_done) {
+            hours.push(done);
+        }
+    }
+    let completion = percentiles(input.as_of, &project_hours);
+    let due_of: HashMap<Uuid, Option<DateTime<Utc>>> =
+        input.milestones.iter().map(|m| (m.id, m.due)).collect();
+    let milestones = milestone_ids
+        .iter()
+        .zip(&milestone_hours)
+        .map(|(&id, hours)| {
+            let completion = percentiles(input.as_of, hours);
+            let due = due_of.get(&id).copied().flatten();
+            MilestoneForecast {
+                milestone: id,
+                due,
+                completion,
+                health: Health::of(&completion, due),
+            }
+        })
+        .collect();
+    Ok(CompletionForecast {
+        as_of: input.as_of,
+        deadline: input.deadline,
+        completion,
+        health: Health::of(&completion, input.deadline),
+        milestones,
+        runs: input.runs,
+    })
+}
+
+fn remaining_hours(
+    sampler: &impl DurationSampler,
+    index: usize,
+    elapsed: f64,
+    rng: &mut StdRng,
+) -> f64 {
+    let draw = |rng: &mut StdRng| {
+        let hours = sampler.sample_hours(index, rng);
+        if hours.is_finite() && hours > 0.0 {
+            hours
+        } else {
+            crate::duration::MIN_HOURS
+        }
+    };
+    if elapsed.is_nan() || elapsed <= 0.0 {
+        return draw(rng);
+    }
+    for _ in 0..CONDITIONAL_TRIES {
+        let hours = draw(rng);
+        if hours > elapsed {
+            return hours - elapsed;
+        }
+    }
+    MIN_REMAINING_HOURS
+}
+
+/// Milestones in input order, then those only tasks name, in task order.
+fn milestone_order(input: &ForecastInput) -> Vec<Uuid> {
+    let mut seen = HashSet::new();
+    input
+        .milestones
+        .iter()
+        .map(|m| m.id)
+        .chain(input.tasks.iter().filter_map(|t| t.milestone))
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+fn percentiles(as_of: DateTime<Utc>, hours: &[f64]) -> Percentiles {
+    let q = quantiles(hours, &[0.5, 0.85, 0.95]).unwrap_or_else(|| vec![0.0; 3]);
+    let at = |h: f64| as_of + Duration::milliseconds((h * 3_600_000.0).round() as i64);
+    Percentiles {
+        p50: at(q[0]),
+        p85: at(q[1]),
+        p95: at(q[2]),
+    }
+}
+
+mod schedule;
+#[cfg(test)]
+mod tests;
