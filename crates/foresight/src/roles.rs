@@ -43,7 +43,7 @@ pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
 }
 
 /// The prediction worker reads the feature store, whose schema it makes sure exists.
-async fn predictor_context(
+pub async fn predictor_context(
     config: &Config,
     services: &Services,
     metrics: &Metrics,

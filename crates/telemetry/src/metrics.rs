@@ -25,6 +25,10 @@ pub struct PredictionMetrics {
     pub latency: Histogram,
     /// The registry version of the model in use; 0 for the untrained baseline.
     pub model_version: IntGauge,
+    /// The feature store's sequence number the worker has predicted up to.
+    pub feature_seq: IntGauge,
+    /// The feature store's latest sequence number as the worker last saw it.
+    pub feature_head: IntGauge,
 }
 
 /// The query API's requests, labelled by matched route (bounded), not by raw path.
@@ -248,6 +252,16 @@ impl Metrics {
                 &registry,
                 "foresight_model_active_version",
                 "Registry version of the model in use; 0 for the untrained baseline.",
+            ),
+            feature_seq: gauge(
+                &registry,
+                "foresight_predictor_feature_seq",
+                "Feature-store sequence number the prediction worker has predicted up to.",
+            ),
+            feature_head: gauge(
+                &registry,
+                "foresight_predictor_feature_head",
+                "Latest feature-store sequence number the prediction worker has seen.",
             ),
         };
         #[cfg(target_os = "linux")]

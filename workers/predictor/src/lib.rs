@@ -14,6 +14,7 @@ pub mod linear;
 pub mod metrics;
 pub mod model;
 pub mod monte_carlo;
+pub mod project_backtest;
 pub mod registry;
 pub mod residuals;
 pub mod risk;

@@ -212,6 +212,11 @@ impl Predictor {
         if let Some(top) = rows.iter().map(|r| r.seq).max() {
             self.seq = self.seq.max(top);
         }
+        let head: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM feature_tasks")
+            .fetch_one(&ctx.features)
+            .await?;
+        ctx.metrics.feature_seq.set(self.seq);
+        ctx.metrics.feature_head.set(head.unwrap_or(0));
         Ok(Step {
             rows: rows.len(),
             emitted: count,

@@ -4,7 +4,8 @@
 //! replays it (timed: the retraining target) and trains the candidates; the simulator's truth
 //! gives the floor (the MAE of the true conditional median); scikit-learn's random forest is
 //! trained and tested on the same exported rows (`bench/sklearn/run.sh`, its own virtual
-//! environment); the chosen model's prediction latency is measured row by row.
+//! environment); the chosen model's prediction latency is measured row by row. A second table
+//! backtests the Monte Carlo completion forecast on held-out projects (`monte_carlo_backtest`).
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -216,7 +217,148 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
         "p99 < 5".into(),
     ]);
     table.print("bench ml: quality and speed");
+    monte_carlo_backtest(&pool, &trained, &split).await?;
     pool.close().await;
+
+    // The prediction worker under load, on a log of its own (`--commands` commands).
+    let lag_config = config.with_namespace(
+        domain::Namespace::new(&format!("{}_lag", config.namespace))
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    );
+    let lag = super::prediction_lag::run(&lag_config, options.commands).await;
+    super::remove_namespace(&lag_config).await?;
+    lag?.print(&format!(
+        "bench ml: the prediction worker while {} simulated commands go through the whole path at full speed",
+        options.commands
+    ));
+    Ok(())
+}
+
+/// Held-out projects of the Monte Carlo backtest, at most.
+const BACKTEST_PROJECTS: usize = 200;
+/// Monte Carlo runs per backtest forecast.
+const BACKTEST_RUNS: usize = 300;
+/// Events read per round trip.
+const PAGE: i64 = 20_000;
+
+/// The Monte Carlo P85 coverage over held-out projects: those whose last task completed in the
+/// test period of the time split, forecast with the chosen model as of 25%, 50% and 75% of
+/// their elapsed time from a replay of the log.
+async fn monte_carlo_backtest(
+    pool: &sqlx::PgPool,
+    trained: &crate::train::Trained,
+    split: &predictor::TimeSplit,
+) -> anyhow::Result<()> {
+    use predictor::project_backtest::{self, FRACTIONS};
+
+    let started = Instant::now();
+    let mut events = Vec::new();
+    let mut position = store::Position::START;
+    loop {
+        let page = store::read_after(pool, position, PAGE).await?;
+        let Some(last) = page.last().map(store::RecordedEvent::position) else {
+            break;
+        };
+        for logged in consumer::decode(page)? {
+            events.push((logged.event, logged.recorded.occurred_at));
+        }
+        position = last;
+    }
+    let test_start = split
+        .test
+        .first()
+        .map(|&row| trained.dataset.time[row])
+        .context("no test rows")?;
+    let mut completed: Vec<_> = project_backtest::completed_projects(&events)
+        .into_iter()
+        .filter(|(_, span)| span.completion.timestamp_millis() >= test_start)
+        .collect();
+    completed.sort_by_key(|(project, span)| (span.completion, project.0));
+    let held_out: std::collections::HashSet<domain::ProjectId> = completed
+        .iter()
+        .take(BACKTEST_PROJECTS)
+        .map(|(project, _)| *project)
+        .collect();
+    let result = project_backtest::backtest_projects(
+        &events,
+        &trained.report.chosen,
+        &held_out,
+        &FRACTIONS,
+        BACKTEST_RUNS,
+        0,
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let shares = |r: Option<&predictor::BacktestReport>| {
+        r.map_or_else(
+            || "-".into(),
+            |r| {
+                format!(
+                    "{:.3} / {:.3} / {:.3}",
+                    r.share_by_p50, r.share_by_p85, r.share_by_p95
+                )
+            },
+        )
+    };
+    let overall = result.overall.as_ref();
+    let mut table = Table::new(&["measure", "value", "target"]);
+    table.row(vec![
+        format!(
+            "held-out projects completed in the test period (of {})",
+            completed.len()
+        ),
+        result.projects.to_string(),
+        format!("<= {BACKTEST_PROJECTS}"),
+    ]);
+    table.row(vec![
+        "cases (no open task: skipped)".into(),
+        format!("{} ({})", result.cases, result.skipped),
+        String::new(),
+    ]);
+    table.row(vec![
+        "share of completions at or before P50 / P85 / P95, all".into(),
+        shares(overall),
+        String::new(),
+    ]);
+    for fraction in &result.by_fraction {
+        let report = fraction.report.as_ref();
+        table.row(vec![
+            format!(
+                "  as of {:.0}% of elapsed time ({} cases)",
+                fraction.fraction * 100.0,
+                report.map_or(0, |r| r.cases)
+            ),
+            shares(report),
+            String::new(),
+        ]);
+    }
+    table.row(vec![
+        "median P95 - P50 width, days".into(),
+        fmt(overall.map(|r| r.median_width_days), 2),
+        String::new(),
+    ]);
+    table.row(vec![
+        "pinball loss P50 / P85 / P95, days".into(),
+        overall.map_or_else(
+            || "-".into(),
+            |r| {
+                format!(
+                    "{:.2} / {:.2} / {:.2}",
+                    r.pinball_p50_days, r.pinball_p85_days, r.pinball_p95_days
+                )
+            },
+        ),
+        String::new(),
+    ]);
+    table.row(vec![
+        "P85 coverage".into(),
+        fmt(overall.map(|r| r.share_by_p85), 3),
+        "0.75 .. 0.92".into(),
+    ]);
+    table.print(&format!(
+        "bench ml: Monte Carlo backtest over held-out projects ({} events replayed, {BACKTEST_RUNS} runs, {seconds:.1} s)",
+        events.len()
+    ));
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod bulk_log;
 mod commands;
 mod http_load;
 mod ml;
+mod prediction_lag;
 mod projections;
 mod relay;
 mod table;
