@@ -164,3 +164,65 @@ fn bad_configuration_is_named() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("FORESIGHT_NAMESPACE"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_model_is_promoted_only_when_it_beats_the_active_one_on_the_same_test_runs() {
+    let env = TestEnv::new().await;
+    let addr = free_addr();
+    let truth = std::env::temp_dir().join(format!("{}-truth.csv", env.namespace));
+    let simulated = command_output(
+        &env,
+        &addr,
+        &[
+            "simulate",
+            "--direct",
+            "--events",
+            "3000",
+            "--truth-file",
+            truth.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(simulated.status.success(), "{simulated:?}");
+    let csv = std::fs::read_to_string(&truth).expect("truth file");
+    let _ = std::fs::remove_file(&truth);
+    assert!(csv.starts_with("task_id,project_id,member_id,estimate_hours,expected_hours"));
+    assert!(csv.lines().count() > 50, "a truth row per started task");
+
+    let first = command_output(&env, &addr, &["train"]);
+    let first_out = String::from_utf8_lossy(&first.stdout);
+    assert!(first.status.success(), "{first:?}");
+    assert!(
+        first_out.contains("promoted"),
+        "no active model yet: {first_out}"
+    );
+
+    // The same log again: the new model is no better on the same test runs, so it stays a
+    // candidate and the first stays active.
+    let second = command_output(&env, &addr, &["train"]);
+    let second_out = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success(), "{second:?}");
+    assert!(second_out.contains("kept as a candidate"), "{second_out}");
+
+    let models = command_output(&env, &addr, &["models"]);
+    let listing = String::from_utf8_lossy(&models.stdout);
+    let rows: Vec<&str> = listing.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{listing}");
+    assert!(
+        rows[0].contains("candidate") && rows[1].contains("active"),
+        "{listing}"
+    );
+
+    let events: Vec<String> = sqlx::query_scalar(
+        "SELECT event_type FROM events WHERE stream_id LIKE 'model-%' ORDER BY global_position",
+    )
+    .fetch_all(&env.pool)
+    .await
+    .expect("model events");
+    assert_eq!(events, ["model.trained", "model.promoted", "model.trained"]);
+}
+
+fn command_output(env: &TestEnv, addr: &str, args: &[&str]) -> Output {
+    let mut command = foresight(env, addr);
+    command.args(args);
+    run(command)
+}
