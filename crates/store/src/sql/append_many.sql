@@ -1,6 +1,8 @@
--- Several commands' appends in one statement, hence one transaction and one WAL flush: group
--- commit for the command handler. All or nothing: when one command's guard fails or one of
--- its rows collides, nothing is written and the caller appends each command on its own.
+-- Appends in one statement, hence one implicit transaction: the guards, the events and the
+-- accepted outcomes commit together or not at all. Several commands' appends may share it
+-- (group commit): when one command's guard fails or one of its rows collides, nothing is
+-- written and the caller appends each command on its own. A lost race on (stream_id,
+-- stream_version) surfaces as a unique violation, which the caller maps to a version conflict.
 WITH input AS (
     SELECT *
     FROM unnest($1::int[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int2[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
@@ -45,7 +47,7 @@ outcome AS (
     FROM commands c
     CROSS JOIN guard g
     LEFT JOIN placed p ON p.cmd = c.cmd
-    WHERE g.ok
+    WHERE g.ok AND c.command_id IS NOT NULL
 )
 SELECT g.ok, p.cmd::int AS cmd, coalesce(p.positions, '{}') AS positions
 FROM guard g

@@ -120,6 +120,10 @@ async fn a_version_conflict_is_reported_and_a_fresh_attempt_succeeds() {
         .expect("version 1");
 
     let mut a = env.pool.begin().await.expect("begin A");
+    let a_pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *a)
+        .await
+        .expect("A's backend");
     store::append(&mut *a, &stream_append(&stream, 1, 1))
         .await
         .expect("A writes version 2");
@@ -129,7 +133,7 @@ async fn a_version_conflict_is_reported_and_a_fresh_attempt_succeeds() {
     let b =
         tokio::spawn(async move { store::append(&pool, &stream_append(&contender, 1, 1)).await });
     // Barrier: B is blocked on A's row lock before A commits.
-    wait_for_lock_waiter(&env.pool).await;
+    wait_for_lock_waiter(&env.pool, a_pid).await;
     a.commit().await.expect("A commits");
 
     let lost = b.await.expect("B finished");
@@ -153,12 +157,14 @@ async fn a_version_conflict_is_reported_and_a_fresh_attempt_succeeds() {
     assert_eq!(versions, vec![1, 2, 3]);
 }
 
-async fn wait_for_lock_waiter(pool: &sqlx::PgPool) {
+/// Waits until some backend is blocked by `holder` (the statement text is no guide: it is cut
+/// to `track_activity_query_size`).
+async fn wait_for_lock_waiter(pool: &sqlx::PgPool, holder: i32) {
     for _ in 0..2000 {
         let waiting: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() \
-             AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO events%')",
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))",
         )
+        .bind(holder)
         .fetch_one(pool)
         .await
         .expect("pg_stat_activity");
