@@ -74,14 +74,70 @@ pub async fn append<'c, E: PgExecutor<'c>>(
     executor: E,
     request: &AppendRequest,
 ) -> Result<Appended, AppendError> {
-    let mut appended = append_many(executor, &[request]).await?;
-    appended.pop().ok_or(AppendError::Empty)
+    let last = request
+        .streams
+        .iter()
+        .rev()
+        .find(|s| !s.events.is_empty())
+        .ok_or(AppendError::Empty)?;
+    let target_stream = last.stream_id.clone();
+    let target_version = last.expected_version + last.events.len() as i32;
+
+    let count: usize = request.streams.iter().map(|s| s.events.len()).sum();
+    let mut stream_ids = Vec::with_capacity(count);
+    let mut versions = Vec::with_capacity(count);
+    let mut event_ids = Vec::with_capacity(count);
+    let mut types = Vec::with_capacity(count);
+    let mut schema_versions = Vec::with_capacity(count);
+    let mut payloads = Vec::with_capacity(count);
+    let mut metadata = Vec::with_capacity(count);
+    let mut occurred = Vec::with_capacity(count);
+    for stream in &request.streams {
+        for (offset, event) in stream.events.iter().enumerate() {
+            stream_ids.push(stream.stream_id.as_str());
+            versions.push(stream.expected_version + 1 + offset as i32);
+            event_ids.push(event.event_id);
+            types.push(event.event_type.as_str());
+            schema_versions.push(event.schema_version);
+            payloads.push(&event.payload);
+            metadata.push(&event.metadata);
+            occurred.push(event.occurred_at);
+        }
+    }
+
+    let row: (bool, Vec<i64>) = sqlx::query_as(include_str!("sql/append.sql"))
+        .bind(&stream_ids)
+        .bind(&versions)
+        .bind(&event_ids)
+        .bind(&types)
+        .bind(&schema_versions)
+        .bind(&payloads)
+        .bind(&metadata)
+        .bind(&occurred)
+        .bind(request.command.as_ref().map(|c| c.command_id))
+        .bind(request.command.as_ref().map(|c| c.command_type.as_str()))
+        .bind(&target_stream)
+        .bind(target_version)
+        .fetch_one(executor)
+        .await
+        .map_err(|error| classify(error, &stream_ids))?;
+
+    let (ok, positions) = row;
+    if !ok {
+        return Err(AppendError::VersionConflict {
+            stream_id: target_stream,
+        });
+    }
+    Ok(Appended {
+        positions,
+        stream_id: target_stream,
+        version: target_version,
+    })
 }
 
-/// Appends several requests in one statement, all or nothing: one transaction and one WAL
-/// flush for all of them, each command's accepted outcome recorded with its events. On any
-/// error nothing was written, and the caller can append the requests one by one to learn
-/// whose it was.
+/// Appends several commands' requests in one statement, all or nothing: one transaction and
+/// one WAL flush for all of them. Each request must carry its command. On any error nothing
+/// was written, and the caller can append the requests one by one to learn whose it was.
 pub async fn append_many<'c, E: PgExecutor<'c>>(
     executor: E,
     requests: &[&AppendRequest],
