@@ -229,13 +229,18 @@ fn remaining_hours(
     if elapsed.is_nan() || elapsed <= 0.0 {
         return draw(rng);
     }
+    let mut longest: f64 = 0.0;
     for _ in 0..CONDITIONAL_TRIES {
         let hours = draw(rng);
         if hours > elapsed {
             return hours - elapsed;
         }
+        longest = longest.max(hours);
     }
-    MIN_REMAINING_HOURS
+    // The task has run past nearly all of its predicted durations: it is slower than the model
+    // believed. Stretch the distribution so that its longest draw meets the time already
+    // spent, and draw what is left from that.
+    (draw(rng) * elapsed / longest.max(crate::duration::MIN_HOURS)).max(MIN_REMAINING_HOURS)
 }
 
 /// Milestones in input order, then those only tasks name, in task order.
