@@ -3,44 +3,15 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use serde_json::json;
 use testkit::TestEnv;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 use crate::harness::*;
 
 async fn api(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Router {
     api_router(env, metrics).await
-}
-
-async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>, String, Value) {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("answer");
-    let status = response.status();
-    let position = response
-        .headers()
-        .get(api::POSITION_HEADER)
-        .map(|v| v.to_str().expect("ascii").to_owned());
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().expect("ascii").to_owned())
-        .unwrap_or_default();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    (status, position, content_type, json)
 }
 
 #[tokio::test]

@@ -3,11 +3,15 @@
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use futures::StreamExt;
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use testkit::TestEnv;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 use uuid::Uuid;
 
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(20);
@@ -245,4 +249,31 @@ pub async fn api_router(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Ro
         metrics.clone(),
         readiness,
     ))
+}
+
+/// A GET through the router: status, `Foresight-Position`, content type, JSON body (null if none).
+pub async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>, String, Value) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    let status = response.status();
+    let position = response
+        .headers()
+        .get(api::POSITION_HEADER)
+        .map(|v| v.to_str().expect("ascii").to_owned());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().expect("ascii").to_owned())
+        .unwrap_or_default();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    (status, position, content_type, json)
 }

@@ -4,13 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration as Span, Utc};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use testkit::TestEnv;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 use crate::harness::*;
@@ -94,14 +91,9 @@ async fn predictor_context(
     env: &TestEnv,
     metrics: &telemetry::Metrics,
 ) -> predictor::worker::PredictorContext {
-    let worker = features::FeatureWorker::new(None, env.subjects.clone());
-    let schema = consumer::projection_schema(&env.namespace, consumer::Projection::name(&worker));
-    let mut options = env.connect_options();
-    options.schemas_first = vec![schema.clone()];
-    let pool = store::connect(&options).await.expect("feature store pool");
-    consumer::ensure_schema(&pool, &schema, consumer::Projection::schema_sql(&worker))
+    let pool = features::store::connect(env.connect_options())
         .await
-        .expect("feature store schema");
+        .expect("feature store pool");
     predictor::worker::PredictorContext {
         pool: env.pool.clone(),
         features: pool,
@@ -131,22 +123,6 @@ async fn wait_for(env: &TestEnv, what: &str, check: impl AsyncFn(&TestEnv) -> bo
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Value) {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("answer");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -216,7 +192,7 @@ async fn open_tasks_are_predicted_and_the_predictions_reach_the_api() {
     wait_caught_up(&env, "boards", Duration::from_secs(20)).await;
     wait_caught_up(&env, "schedules", Duration::from_secs(20)).await;
     let router = api_router(&env, &metrics).await;
-    let (status, task) = get(&router, &format!("/v1/tasks/{}", plan.started)).await;
+    let (status, _, _, task) = get(&router, &format!("/v1/tasks/{}", plan.started)).await;
     assert_eq!(status, StatusCode::OK, "{task}");
     assert!(
         task["forecast"]["duration_hours_p50"].as_f64().is_some(),
@@ -230,14 +206,15 @@ async fn open_tasks_are_predicted_and_the_predictions_reach_the_api() {
         task["risk"]["late_probability"].as_f64().is_some(),
         "{task}"
     );
-    let (status, forecast) = get(&router, &format!("/v1/projects/{}/forecast", plan.project)).await;
+    let (status, _, _, forecast) =
+        get(&router, &format!("/v1/projects/{}/forecast", plan.project)).await;
     assert_eq!(status, StatusCode::OK, "{forecast}");
     for key in ["p50", "p85", "p95", "health"] {
         assert!(forecast[key].is_string(), "{key} in {forecast}");
     }
     assert!(forecast["p50"].as_str() <= forecast["p95"].as_str());
     assert_eq!(forecast["milestones"].as_array().map(Vec::len), Some(1));
-    let (_, board) = get(&router, &format!("/v1/projects/{}/board", plan.project)).await;
+    let (_, _, _, board) = get(&router, &format!("/v1/projects/{}/board", plan.project)).await;
     let card = board["columns"]
         .as_array()
         .unwrap()

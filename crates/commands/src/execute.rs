@@ -206,7 +206,10 @@ async fn load_dependency_closure(pool: &PgPool, refs: &mut References) -> anyhow
     }
 }
 
-fn append_request(
+/// The append of a decided command: its events after `version`, with metadata (command,
+/// correlation, causation, actor, project) and ids derived from the command id, so that a
+/// re-sent command can never append twice.
+pub fn append_request(
     envelope: &CommandEnvelope,
     command_type: &str,
     target: &StreamId,

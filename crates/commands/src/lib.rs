@@ -11,7 +11,7 @@ mod schema_check;
 mod state_cache;
 
 pub use appender::Appender;
-pub use execute::{Executed, execute, reject, rejected};
+pub use execute::{Executed, append_request, execute, reject, rejected};
 pub use state_cache::StateCache;
 
 pub use handler::{HandlerConfig, HandlerContext, run};

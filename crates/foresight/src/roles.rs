@@ -42,25 +42,15 @@ pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
     })
 }
 
-/// The prediction worker reads the feature store, whose schema it makes sure exists.
+/// The prediction worker reads the feature store through a pool of its own.
 pub async fn predictor_context(
     config: &Config,
     services: &Services,
     metrics: &Metrics,
 ) -> anyhow::Result<predictor::worker::PredictorContext> {
-    let worker = features::FeatureWorker::new(None, services.subjects.clone());
-    let schema =
-        consumer::projection_schema(&config.namespace, consumer::Projection::name(&worker));
     let mut options = config.connect_options("predictor");
     options.max_connections = 4;
-    options.schemas_first = vec![schema.clone()];
-    let features = store::connect(&options).await?;
-    consumer::ensure_schema(
-        &features,
-        &schema,
-        consumer::Projection::schema_sql(&worker),
-    )
-    .await?;
+    let features = features::store::connect(options).await?;
     Ok(predictor::worker::PredictorContext {
         pool: services.pool.clone(),
         features,

@@ -11,12 +11,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use async_nats::jetstream;
-use chrono::{DateTime, Utc};
-use domain::{Command, References, State, StreamId};
+use chrono::Utc;
+use domain::{Command, CommandEnvelope, References, State, StreamId};
 use futures::StreamExt;
-use serde_json::json;
+use serde::Deserialize;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::config::Config;
 
@@ -142,11 +141,11 @@ pub async fn play_direct(
     let mut in_batch = 0;
     let (mut accepted, mut rejected) = (0, 0);
     for sim in &simulation.commands {
-        let Some(payload) = sim.envelope.get("payload") else {
+        let Ok(envelope) = CommandEnvelope::deserialize(&sim.envelope) else {
             rejected += 1;
             continue;
         };
-        let command = match Command::parse(sim.command_type, payload) {
+        let command = match Command::parse(sim.command_type, &envelope.payload) {
             Ok(command) => command,
             Err(_) => {
                 rejected += 1;
@@ -172,18 +171,20 @@ pub async fn play_direct(
             }
         };
         accepted += 1;
+        in_batch += events.len();
+        batch.push(commands::append_request(
+            &envelope,
+            sim.command_type,
+            &target,
+            version,
+            current.as_ref(),
+            &events,
+        ));
+        let new_version = version + events.len() as i32;
         let mut state = current;
         for event in &events {
             state = domain::evolve(state, event);
         }
-        let new_version = version + events.len() as i32;
-        let project = match &state {
-            Some(State::Task(task)) => Some(task.project_id.0),
-            Some(State::Project(project)) => Some(project.id.0),
-            _ => None,
-        };
-        in_batch += events.len();
-        batch.push(request(sim, &target, version, project, &events));
         if let Some(state) = state {
             states.insert(target, (state, new_version));
         }
@@ -199,49 +200,6 @@ pub async fn play_direct(
         rejected,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-fn request(
-    sim: &simulate::SimCommand,
-    target: &StreamId,
-    version: i32,
-    project: Option<Uuid>,
-    events: &[domain::Event],
-) -> store::AppendRequest {
-    let occurred_at: DateTime<Utc> = sim.occurred_at;
-    store::AppendRequest {
-        command: Some(store::CommandRecord {
-            command_id: sim.command_id,
-            command_type: sim.command_type.to_owned(),
-        }),
-        streams: vec![store::StreamAppend {
-            stream_id: target.as_str().to_owned(),
-            expected_version: version,
-            events: events
-                .iter()
-                .enumerate()
-                .map(|(index, event)| {
-                    let mut metadata = json!({
-                        "command_id": sim.command_id,
-                        "correlation_id": sim.command_id,
-                        "causation_id": sim.command_id,
-                        "actor": "simulate",
-                    });
-                    if let Some(project) = event.project_id().map(|p| p.0).or(project) {
-                        metadata["project_id"] = json!(project);
-                    }
-                    store::NewEvent {
-                        event_id: Uuid::new_v5(&sim.command_id, index.to_string().as_bytes()),
-                        event_type: event.event_type().to_owned(),
-                        schema_version: event.schema_version(),
-                        payload: event.payload(),
-                        metadata,
-                        occurred_at,
-                    }
-                })
-                .collect(),
-        }],
-    }
 }
 
 async fn flush(pool: &PgPool, batch: &mut Vec<store::AppendRequest>) -> anyhow::Result<()> {

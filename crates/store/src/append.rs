@@ -83,44 +83,24 @@ pub async fn append<'c, E: PgExecutor<'c>>(
     let target_stream = last.stream_id.clone();
     let target_version = last.expected_version + last.events.len() as i32;
 
-    let count: usize = request.streams.iter().map(|s| s.events.len()).sum();
-    let mut stream_ids = Vec::with_capacity(count);
-    let mut versions = Vec::with_capacity(count);
-    let mut event_ids = Vec::with_capacity(count);
-    let mut types = Vec::with_capacity(count);
-    let mut schema_versions = Vec::with_capacity(count);
-    let mut payloads = Vec::with_capacity(count);
-    let mut metadata = Vec::with_capacity(count);
-    let mut occurred = Vec::with_capacity(count);
-    for stream in &request.streams {
-        for (offset, event) in stream.events.iter().enumerate() {
-            stream_ids.push(stream.stream_id.as_str());
-            versions.push(stream.expected_version + 1 + offset as i32);
-            event_ids.push(event.event_id);
-            types.push(event.event_type.as_str());
-            schema_versions.push(event.schema_version);
-            payloads.push(&event.payload);
-            metadata.push(&event.metadata);
-            occurred.push(event.occurred_at);
-        }
-    }
+    let columns = Columns::of(std::slice::from_ref(&request));
 
     let row: (bool, Vec<i64>) = sqlx::query_as(include_str!("sql/append.sql"))
-        .bind(&stream_ids)
-        .bind(&versions)
-        .bind(&event_ids)
-        .bind(&types)
-        .bind(&schema_versions)
-        .bind(&payloads)
-        .bind(&metadata)
-        .bind(&occurred)
+        .bind(&columns.stream_ids)
+        .bind(&columns.versions)
+        .bind(&columns.event_ids)
+        .bind(&columns.types)
+        .bind(&columns.schema_versions)
+        .bind(&columns.payloads)
+        .bind(&columns.metadata)
+        .bind(&columns.occurred)
         .bind(request.command.as_ref().map(|c| c.command_id))
         .bind(request.command.as_ref().map(|c| c.command_type.as_str()))
         .bind(&target_stream)
         .bind(target_version)
         .fetch_one(executor)
         .await
-        .map_err(|error| classify(error, &stream_ids))?;
+        .map_err(|error| classify(error, &columns.stream_ids))?;
 
     let (ok, positions) = row;
     if !ok {
@@ -155,36 +135,7 @@ pub async fn append_many<'c, E: PgExecutor<'c>>(
             last.expected_version + last.events.len() as i32,
         ));
     }
-    let count: usize = requests
-        .iter()
-        .flat_map(|r| &r.streams)
-        .map(|s| s.events.len())
-        .sum();
-    let mut commands_of = Vec::with_capacity(count);
-    let mut stream_ids = Vec::with_capacity(count);
-    let mut versions = Vec::with_capacity(count);
-    let mut event_ids = Vec::with_capacity(count);
-    let mut types = Vec::with_capacity(count);
-    let mut schema_versions = Vec::with_capacity(count);
-    let mut payloads = Vec::with_capacity(count);
-    let mut metadata = Vec::with_capacity(count);
-    let mut occurred = Vec::with_capacity(count);
-    for (index, request) in requests.iter().enumerate() {
-        for stream in &request.streams {
-            for (offset, event) in stream.events.iter().enumerate() {
-                // 1-based, as the command rows' ORDINALITY is.
-                commands_of.push(index as i32 + 1);
-                stream_ids.push(stream.stream_id.as_str());
-                versions.push(stream.expected_version + 1 + offset as i32);
-                event_ids.push(event.event_id);
-                types.push(event.event_type.as_str());
-                schema_versions.push(event.schema_version);
-                payloads.push(&event.payload);
-                metadata.push(&event.metadata);
-                occurred.push(event.occurred_at);
-            }
-        }
-    }
+    let columns = Columns::of(requests);
     let command_ids: Vec<Option<Uuid>> = requests
         .iter()
         .map(|r| r.command.as_ref().map(|c| c.command_id))
@@ -196,22 +147,22 @@ pub async fn append_many<'c, E: PgExecutor<'c>>(
 
     let rows: Vec<(bool, Option<i32>, Vec<i64>)> =
         sqlx::query_as(include_str!("sql/append_many.sql"))
-            .bind(&commands_of)
-            .bind(&stream_ids)
-            .bind(&versions)
-            .bind(&event_ids)
-            .bind(&types)
-            .bind(&schema_versions)
-            .bind(&payloads)
-            .bind(&metadata)
-            .bind(&occurred)
+            .bind(&columns.commands)
+            .bind(&columns.stream_ids)
+            .bind(&columns.versions)
+            .bind(&columns.event_ids)
+            .bind(&columns.types)
+            .bind(&columns.schema_versions)
+            .bind(&columns.payloads)
+            .bind(&columns.metadata)
+            .bind(&columns.occurred)
             .bind(&command_ids)
             .bind(&command_types)
             .bind(targets.iter().map(|(s, _)| *s).collect::<Vec<_>>())
             .bind(targets.iter().map(|(_, v)| *v).collect::<Vec<_>>())
             .fetch_all(executor)
             .await
-            .map_err(|error| classify(error, &stream_ids))?;
+            .map_err(|error| classify(error, &columns.stream_ids))?;
 
     if rows.first().is_none_or(|(ok, _, _)| !ok) {
         return Err(AppendError::VersionConflict {
@@ -238,6 +189,59 @@ pub async fn append_many<'c, E: PgExecutor<'c>>(
             version,
         })
         .collect())
+}
+
+/// The events of some requests as parallel arrays, one element per event, for `unnest`.
+struct Columns<'a> {
+    /// The 1-based index of the request each event belongs to.
+    commands: Vec<i32>,
+    stream_ids: Vec<&'a str>,
+    versions: Vec<i32>,
+    event_ids: Vec<Uuid>,
+    types: Vec<&'a str>,
+    schema_versions: Vec<i16>,
+    payloads: Vec<&'a serde_json::Value>,
+    metadata: Vec<&'a serde_json::Value>,
+    occurred: Vec<DateTime<Utc>>,
+}
+
+impl<'a> Columns<'a> {
+    fn of(requests: &[&'a AppendRequest]) -> Self {
+        let count: usize = requests
+            .iter()
+            .flat_map(|r| &r.streams)
+            .map(|s| s.events.len())
+            .sum();
+        let mut columns = Columns {
+            commands: Vec::with_capacity(count),
+            stream_ids: Vec::with_capacity(count),
+            versions: Vec::with_capacity(count),
+            event_ids: Vec::with_capacity(count),
+            types: Vec::with_capacity(count),
+            schema_versions: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+            metadata: Vec::with_capacity(count),
+            occurred: Vec::with_capacity(count),
+        };
+        for (index, request) in requests.iter().enumerate() {
+            for stream in &request.streams {
+                for (offset, event) in stream.events.iter().enumerate() {
+                    columns.commands.push(index as i32 + 1);
+                    columns.stream_ids.push(stream.stream_id.as_str());
+                    columns
+                        .versions
+                        .push(stream.expected_version + 1 + offset as i32);
+                    columns.event_ids.push(event.event_id);
+                    columns.types.push(event.event_type.as_str());
+                    columns.schema_versions.push(event.schema_version);
+                    columns.payloads.push(&event.payload);
+                    columns.metadata.push(&event.metadata);
+                    columns.occurred.push(event.occurred_at);
+                }
+            }
+        }
+        columns
+    }
 }
 
 fn classify(error: sqlx::Error, stream_ids: &[&str]) -> AppendError {

@@ -19,6 +19,27 @@ pub(crate) use write::{dump, write_batch};
 /// The store's idempotent DDL, run in the worker's own schema.
 pub const SCHEMA_SQL: &str = include_str!("store/sql/schema.sql");
 
+/// The feature worker's consumer name, which also names the store's schema (`<ns>__features`).
+pub const CONSUMER: &str = "features";
+
+/// The latest sequence number the store was written with; 0 while empty.
+pub async fn head_seq(pool: &PgPool) -> anyhow::Result<i64> {
+    let head: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM feature_tasks")
+        .fetch_one(pool)
+        .await?;
+    Ok(head.unwrap_or(0))
+}
+
+/// A pool for reading the feature store: its schema first on the search path, then the
+/// namespace's; the store's tables are made sure of, so a reader may start before the worker.
+pub async fn connect(mut options: store::ConnectOptions) -> anyhow::Result<PgPool> {
+    let schema = consumer::projection_schema(&options.namespace, CONSUMER);
+    options.schemas_first = vec![schema.clone()];
+    let pool = store::connect(&options).await?;
+    consumer::ensure_schema(&pool, &schema, SCHEMA_SQL).await?;
+    Ok(pool)
+}
+
 /// What a task is, beside its features: what the prediction worker needs to turn a predicted
 /// duration into dates and a project forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

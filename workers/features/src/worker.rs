@@ -67,7 +67,7 @@ impl FeatureWorker {
 
 impl Projection for FeatureWorker {
     fn name(&self) -> &'static str {
-        "features"
+        crate::store::CONSUMER
     }
 
     fn schema_sql(&self) -> &'static str {

@@ -181,21 +181,15 @@ impl Predictor {
     /// Reads what the feature store changed, predicts it and appends what changed materially.
     pub async fn step(&mut self, ctx: &PredictorContext) -> anyhow::Result<Step> {
         let reloaded = self.reload(ctx).await?;
+        let head = features::store::head_seq(&ctx.features).await?;
+        if head < self.seq {
+            // A rebuilt feature store starts its sequence again.
+            self.seq = 0;
+        }
         let rows = if reloaded {
             features::store::all_open_tasks(&ctx.features).await?
         } else {
-            let rows =
-                features::store::changed_tasks(&ctx.features, self.seq, ctx.config.batch).await?;
-            if rows.is_empty() {
-                // A rebuilt feature store starts its sequence again.
-                let top: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM feature_tasks")
-                    .fetch_one(&ctx.features)
-                    .await?;
-                if top.unwrap_or(0) < self.seq {
-                    self.seq = 0;
-                }
-            }
-            rows
+            features::store::changed_tasks(&ctx.features, self.seq, ctx.config.batch).await?
         };
         let mut emitted = Vec::new();
         let mut projects = BTreeSet::new();
@@ -212,11 +206,8 @@ impl Predictor {
         if let Some(top) = rows.iter().map(|r| r.seq).max() {
             self.seq = self.seq.max(top);
         }
-        let head: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM feature_tasks")
-            .fetch_one(&ctx.features)
-            .await?;
         ctx.metrics.feature_seq.set(self.seq);
-        ctx.metrics.feature_head.set(head.unwrap_or(0));
+        ctx.metrics.feature_head.set(head.max(self.seq));
         Ok(Step {
             rows: rows.len(),
             emitted: count,

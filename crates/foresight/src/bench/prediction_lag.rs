@@ -59,6 +59,7 @@ pub async fn run(config: &Config, events: usize) -> anyhow::Result<Table> {
         )),
     ];
     let context = crate::roles::predictor_context(config, &services, &metrics).await?;
+    let feature_store = context.features.clone();
     roles.push(tokio::spawn(predictor::worker::run(context, signal())));
 
     // The load, with the lag sampled while it runs.
@@ -92,13 +93,8 @@ pub async fn run(config: &Config, events: usize) -> anyhow::Result<Table> {
         let checkpoint = store::load_checkpoint(&services.pool, "features").await?;
         let (behind, _) = store::lag_after(&services.pool, checkpoint).await?;
         let predictions = &metrics.predictions;
-        let head: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT max(seq) FROM {}.feature_tasks",
-            consumer::projection_schema(&config.namespace, "features")
-        ))
-        .fetch_one(&services.pool)
-        .await?;
-        if behind == 0 && predictions.feature_seq.get() >= head.unwrap_or(0) {
+        let head = features::store::head_seq(&feature_store).await?;
+        if behind == 0 && predictions.feature_seq.get() >= head {
             break Some(load_ended.elapsed().as_secs_f64());
         }
         if Instant::now() > deadline {
