@@ -82,6 +82,30 @@ pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
     }
 }
 
+/// The API role's lag monitor over `consumers`, measuring every 100 ms.
+pub fn start_lag_monitor(
+    env: &TestEnv,
+    metrics: &telemetry::Metrics,
+    consumers: &[&str],
+) -> Running {
+    let (stop, signal) = stop_signal();
+    let monitor = consumer::LagMonitor {
+        pool: env.pool.clone(),
+        expected: consumers.iter().map(|c| (*c).to_owned()).collect(),
+        consumers: metrics.consumers.clone(),
+        relay: metrics.relay.clone(),
+        database: metrics.database.clone(),
+        interval: Duration::from_millis(100),
+    };
+    Running {
+        stop,
+        task: tokio::spawn(async move {
+            monitor.run(signal).await;
+            Ok(())
+        }),
+    }
+}
+
 pub fn envelope(command_type: &str, payload: Value) -> Value {
     json!({"command_id": Uuid::new_v4(), "type": command_type, "actor": "test", "payload": payload})
 }
@@ -164,16 +188,26 @@ pub fn start_projection<P: consumer::Projection>(
     metrics: &telemetry::Metrics,
     projection: P,
 ) -> Running {
+    let config = consumer::ConsumerConfig {
+        lag_interval: Duration::from_millis(200),
+        ..Default::default()
+    };
+    start_projection_with(env, metrics, projection, config)
+}
+
+pub fn start_projection_with<P: consumer::Projection>(
+    env: &TestEnv,
+    metrics: &telemetry::Metrics,
+    projection: P,
+    config: consumer::ConsumerConfig,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = consumer::ConsumerContext {
         connect: env.connect_options(),
         nats: env.nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.consumers.clone(),
-        config: consumer::ConsumerConfig {
-            lag_interval: Duration::from_millis(200),
-            ..Default::default()
-        },
+        config,
     };
     Running {
         stop,
@@ -276,4 +310,18 @@ pub async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String
         .to_bytes();
     let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
     (status, position, content_type, json)
+}
+
+/// Every row of a projection's live tables, for comparing it with a rebuild.
+pub async fn dump<P: consumer::Projection>(env: &TestEnv, projection: &P) -> Value {
+    use sqlx::Connection;
+    let mut options = env.connect_options();
+    options.schemas_first = vec![consumer::projection_schema(
+        &env.namespace,
+        projection.name(),
+    )];
+    let mut conn = sqlx::PgConnection::connect_with(&options.pg_options().expect("options"))
+        .await
+        .expect("connect");
+    projection.dump(&mut conn).await.expect("dump")
 }

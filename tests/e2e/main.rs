@@ -4,6 +4,8 @@ mod api;
 mod catch_up;
 mod commands;
 mod harness;
+mod lag;
+mod poison;
 mod predictions;
 mod rebuild;
 mod relay;

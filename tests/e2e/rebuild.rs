@@ -3,24 +3,10 @@
 
 use std::time::Duration;
 
-use consumer::Projection;
-use sqlx::Connection;
 use testkit::TestEnv;
 
 use crate::harness::*;
 use crate::workload::Workload;
-
-async fn dump<P: Projection>(env: &TestEnv, projection: &P) -> serde_json::Value {
-    let mut options = env.connect_options();
-    options.schemas_first = vec![consumer::projection_schema(
-        &env.namespace,
-        projection.name(),
-    )];
-    let mut conn = sqlx::PgConnection::connect_with(&options.pg_options().expect("options"))
-        .await
-        .expect("connect");
-    projection.dump(&mut conn).await.expect("dump")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_projection_rebuilt_from_the_log_equals_the_live_one() {

@@ -6,12 +6,17 @@
 //! trimmed or purged stream, a lost message) is replaced by a read from the log.
 
 mod batch;
+mod failure;
+mod lag_monitor;
+mod poison;
 mod projection;
 mod replay;
 mod runtime;
 mod schema;
 
 pub use batch::{Incoming, plan_batch};
+pub use failure::is_transient;
+pub use lag_monitor::LagMonitor;
 pub use projection::{LoggedEvent, Projection, decode};
 pub use replay::{ReplayReport, replay};
 pub use runtime::{ConsumerConfig, ConsumerContext, run};

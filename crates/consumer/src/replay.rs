@@ -108,7 +108,9 @@ async fn apply_after<P: Projection>(
         return Ok(None);
     };
     let count = recorded.len() as u64;
-    let events = decode(recorded)?;
+    // What the live consumer gave up on as poison, the rebuild passes over too.
+    let dead = store::dead_letter_positions(&mut *conn, projection.name()).await?;
+    let events = decode(store::without_dead_letters(recorded, &dead))?;
     projection.apply(conn, &events).await?;
     Ok(Some((last, count)))
 }

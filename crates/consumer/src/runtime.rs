@@ -27,6 +27,8 @@ pub struct ConsumerConfig {
     pub lock_retry: Duration,
     /// How often lag is measured against the log.
     pub lag_interval: Duration,
+    /// Attempts at an event that fails to apply before it is given up on as poison.
+    pub max_attempts: u32,
 }
 
 impl Default for ConsumerConfig {
@@ -37,6 +39,7 @@ impl Default for ConsumerConfig {
             ack_wait: Duration::from_secs(30),
             lock_retry: Duration::from_millis(500),
             lag_interval: Duration::from_secs(1),
+            max_attempts: 5,
         }
     }
 }
@@ -57,10 +60,22 @@ pub async fn run<P: Projection>(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
+    // Failed attempts per event outlive a restart of the loop, so that poison is given up on.
+    let mut attempts = HashMap::new();
     loop {
-        match follow(&ctx, &projection, &mut shutdown).await {
-            Ok(()) => return Ok(()),
+        match follow(&ctx, &projection, &mut attempts, &mut shutdown).await {
+            Ok(()) => {
+                ctx.metrics
+                    .active
+                    .with_label_values(&[projection.name()])
+                    .set(0);
+                return Ok(());
+            }
             Err(error) => {
+                ctx.metrics
+                    .active
+                    .with_label_values(&[projection.name()])
+                    .set(0);
                 ctx.metrics
                     .errors
                     .with_label_values(&[projection.name(), "restart"])
@@ -75,15 +90,17 @@ pub async fn run<P: Projection>(
     }
 }
 
-struct Follower<'a, P> {
-    ctx: &'a ConsumerContext,
-    projection: &'a P,
-    pool: PgPool,
-    checkpoint: Position,
+pub(crate) struct Follower<'a, P> {
+    pub(crate) ctx: &'a ConsumerContext,
+    pub(crate) projection: &'a P,
+    pub(crate) pool: PgPool,
+    pub(crate) checkpoint: Position,
     /// Last version seen per stream, to report versions that do not arrive as last + 1.
     versions: HashMap<String, i32>,
     /// The last read of the log came back full: read it again before asking the broker.
     behind: bool,
+    /// Failed attempts at applying an event, by its position.
+    pub(crate) attempts: &'a mut HashMap<Position, u32>,
 }
 
 /// Events read from the log at once when a consumer is far behind it.
@@ -92,6 +109,7 @@ const CATCH_UP_BATCH: i64 = 5000;
 async fn follow<P: Projection>(
     ctx: &ConsumerContext,
     projection: &P,
+    attempts: &mut HashMap<Position, u32>,
     shutdown: &mut (impl Future<Output = ()> + Unpin),
 ) -> anyhow::Result<()> {
     let name = projection.name();
@@ -117,6 +135,7 @@ async fn follow<P: Projection>(
         }
     }
     tracing::info!(consumer = name, "consumer holds its lock");
+    ctx.metrics.active.with_label_values(&[name]).set(1);
 
     let stream = jetstream::new(ctx.nats.clone())
         .get_stream(ctx.subjects.events_stream())
@@ -144,6 +163,7 @@ async fn follow<P: Projection>(
         checkpoint,
         versions: HashMap::new(),
         behind: false,
+        attempts,
     };
     let mut lag_measured = Instant::now() - ctx.config.lag_interval;
     loop {
@@ -253,7 +273,7 @@ impl<P: Projection> Follower<'_, P> {
     }
 
     /// One transaction: the projection's writes and the checkpoint, or neither.
-    async fn apply(&mut self, recorded: Vec<RecordedEvent>) -> anyhow::Result<()> {
+    pub(crate) async fn apply_batch(&mut self, recorded: Vec<RecordedEvent>) -> anyhow::Result<()> {
         let name = self.projection.name();
         let started = Instant::now();
         let mut tx = self.pool.begin().await?;

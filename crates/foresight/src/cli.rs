@@ -132,6 +132,20 @@ impl Role {
         Role::Predictor,
         Role::Api,
     ];
+
+    /// The roles that follow the log; each is named in `checkpoints` as its role is.
+    pub const CONSUMERS: &'static [Role] = &[
+        Role::Boards,
+        Role::Schedules,
+        Role::Analytics,
+        Role::Features,
+    ];
+
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,5 +188,26 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { what, options } => crate::bench::run(&config, what, options)
             .await
             .map(|_| ExitCode::SUCCESS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use consumer::Projection;
+
+    use super::Role;
+
+    #[test]
+    fn consumer_roles_are_named_as_their_checkpoints() {
+        let names: Vec<String> = Role::CONSUMERS.iter().map(|r| r.name()).collect();
+        assert_eq!(
+            names,
+            [
+                boards::Boards.name(),
+                schedules::Schedules.name(),
+                analytics::Analytics.name(),
+                features::store::CONSUMER,
+            ]
+        );
     }
 }

@@ -11,6 +11,9 @@ use crate::cli::Role;
 use crate::config::Config;
 use crate::shutdown::Shutdown;
 
+/// How often the API role measures every consumer's lag from the checkpoints table.
+const LAG_MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Every role built so far, in one process.
 pub async fn up(config: &Config, demo: bool) -> anyhow::Result<()> {
     start(config, Role::ALL, demo).await
@@ -150,10 +153,22 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
                 let context = predictor_context(config, &services, &metrics).await?;
                 tokio::spawn(predictor::worker::run(context, stop))
             }
-            Role::Api => tokio::spawn(async move {
-                stop.await;
-                Ok(())
-            }),
+            // The API role also watches every consumer's checkpoint, so a consumer that died
+            // still shows as lagging.
+            Role::Api => {
+                let monitor = consumer::LagMonitor {
+                    pool: services.pool.clone(),
+                    expected: Role::CONSUMERS.iter().map(|r| r.name()).collect(),
+                    consumers: metrics.consumers.clone(),
+                    relay: metrics.relay.clone(),
+                    database: metrics.database.clone(),
+                    interval: LAG_MONITOR_INTERVAL,
+                };
+                tokio::spawn(async move {
+                    monitor.run(stop).await;
+                    Ok(())
+                })
+            }
         });
     }
     readiness.set_ready();

@@ -25,6 +25,8 @@ pub struct RelayConfig {
     pub poll_interval: Duration,
     /// How often a standby relay tries the lock.
     pub lock_retry: Duration,
+    /// How often the relay's lag is measured against the log.
+    pub lag_interval: Duration,
 }
 
 impl Default for RelayConfig {
@@ -33,6 +35,7 @@ impl Default for RelayConfig {
             batch_size: 2000,
             poll_interval: Duration::from_secs(1),
             lock_retry: Duration::from_millis(500),
+            lag_interval: Duration::from_secs(1),
         }
     }
 }
@@ -100,9 +103,14 @@ async fn relay_while_holding_lock(
         .await?;
     // After (re)connecting, the log is re-read from the checkpoint: NOTIFY is only a hint.
     let mut checkpoint = store::load_checkpoint(&mut conn, CHECKPOINT).await?;
+    let mut lag_measured = Instant::now() - ctx.config.lag_interval;
     loop {
         if (&mut *shutdown).now_or_never().is_some() {
             return Ok(());
+        }
+        if lag_measured.elapsed() >= ctx.config.lag_interval {
+            measure_lag(ctx, checkpoint).await?;
+            lag_measured = Instant::now();
         }
         let batch = store::read_after(&mut conn, checkpoint, ctx.config.batch_size).await?;
         if let Some(last) = batch.last() {
@@ -130,6 +138,15 @@ async fn relay_while_holding_lock(
             _ = tokio::time::sleep(wait) => {}
         }
     }
+}
+
+/// Lag against the log, as every consumer measures it, so a stalled relay shows.
+async fn measure_lag(ctx: &RelayContext, checkpoint: store::Position) -> anyhow::Result<()> {
+    let (events, seconds) = store::lag_after(&ctx.pool, checkpoint).await?;
+    ctx.metrics.lag_events.set(events);
+    ctx.metrics.lag_seconds.set(seconds);
+    ctx.metrics.position.set(checkpoint.global_position);
+    Ok(())
 }
 
 async fn publish(

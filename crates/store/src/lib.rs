@@ -7,6 +7,7 @@ mod append;
 mod checkpoint;
 mod command_results;
 mod connect;
+mod dead_letters;
 mod event;
 mod migrate;
 mod notify;
@@ -21,6 +22,7 @@ pub use append::{
 pub use checkpoint::{all_checkpoints, load_checkpoint, reset_checkpoint, save_checkpoint};
 pub use command_results::{find_outcome, record_rejection};
 pub use connect::{ConnectOptions, connect, drop_namespace};
+pub use dead_letters::{dead_letter_positions, record_dead_letter, without_dead_letters};
 pub use event::RecordedEvent;
 pub use migrate::{is_duplicate_object, migrate};
 pub use notify::{Notifier, notify_channel};

@@ -7,7 +7,10 @@ use domain::Namespace;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Executor, PgPool};
 
-const LOG_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "log", include_str!("sql/0001_log.sql"))];
+const LOG_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "log", include_str!("sql/0001_log.sql")),
+    (2, "dead_letters", include_str!("sql/0002_dead_letters.sql")),
+];
 
 /// Creates the namespace's schema if needed and applies the log's migrations to it.
 pub async fn migrate(pool: &PgPool, namespace: &Namespace) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@ mod ops;
 
 pub use logging::{LogFormat, init_logging};
 pub use metrics::{
-    CommandMetrics, ConsumerMetrics, HttpMetrics, Metrics, PredictionMetrics, RelayMetrics,
+    CommandMetrics, ConsumerMetrics, DatabaseMetrics, HttpMetrics, Metrics, PredictionMetrics,
+    RelayMetrics,
 };
 pub use ops::{Readiness, ops_router, serve};

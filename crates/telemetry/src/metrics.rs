@@ -1,7 +1,7 @@
 //! Every metric Foresight exports, named once, registered in one registry per process.
 
 use prometheus::{
-    GaugeVec, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    Gauge, GaugeVec, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, Registry,
 };
 
@@ -14,6 +14,15 @@ pub struct Metrics {
     pub consumers: ConsumerMetrics,
     pub http: HttpMetrics,
     pub predictions: PredictionMetrics,
+    pub database: DatabaseMetrics,
+}
+
+/// What the database itself says about the health of the log's readers.
+#[derive(Clone)]
+pub struct DatabaseMetrics {
+    /// Age of the oldest transaction on the cluster holding a transaction id: it holds every
+    /// commit-order reader back.
+    pub oldest_transaction_age: Gauge,
 }
 
 /// The prediction worker's output and the model it uses.
@@ -29,6 +38,11 @@ pub struct PredictionMetrics {
     pub feature_seq: IntGauge,
     /// The feature store's latest sequence number as the worker last saw it.
     pub feature_head: IntGauge,
+    /// The active model's test metrics, as recorded when it was trained (0 for the baseline).
+    pub model_mae_hours: Gauge,
+    pub model_p90_coverage: Gauge,
+    pub model_risk_auc: Gauge,
+    pub model_risk_brier: Gauge,
 }
 
 /// The query API's requests, labelled by matched route (bounded), not by raw path.
@@ -57,6 +71,10 @@ pub struct ConsumerMetrics {
     pub catch_ups: IntCounterVec,
     /// Stream versions that did not arrive as last + 1.
     pub version_gaps: IntCounterVec,
+    /// Poison events given up on after their last attempt and kept in `dead_letters`.
+    pub dead_letters: IntCounterVec,
+    /// 1 while this process holds the consumer's lock (0 for a standby).
+    pub active: IntGaugeVec,
 }
 
 #[derive(Clone)]
@@ -86,6 +104,10 @@ pub struct RelayMetrics {
     pub errors: IntCounterVec,
     /// 1 while this process holds the relay lock.
     pub active: IntGauge,
+    /// Events in the log after the relay's checkpoint.
+    pub lag_events: IntGauge,
+    /// Age of the oldest event the relay has not published.
+    pub lag_seconds: Gauge,
 }
 
 const LATENCY_BUCKETS: &[f64] = &[
@@ -164,6 +186,16 @@ impl Metrics {
                 "foresight_relay_active",
                 "1 while this process holds the relay lock.",
             ),
+            lag_events: gauge(
+                &registry,
+                "foresight_relay_lag_events",
+                "Events in the log after the relay's checkpoint.",
+            ),
+            lag_seconds: float_gauge(
+                &registry,
+                "foresight_relay_lag_seconds",
+                "Age of the oldest event the relay has not published.",
+            ),
         };
         let consumer = &["consumer"];
         let consumers = ConsumerMetrics {
@@ -221,6 +253,18 @@ impl Metrics {
                 "Stream versions that did not arrive as last + 1.",
                 consumer,
             ),
+            dead_letters: counter_vec(
+                &registry,
+                "foresight_consumer_dead_letters_total",
+                "Poison events given up on after their last attempt and kept in dead_letters.",
+                consumer,
+            ),
+            active: gauge_vec(
+                &registry,
+                "foresight_consumer_active",
+                "1 while this process holds the consumer's lock.",
+                consumer,
+            ),
         };
         let http = HttpMetrics {
             requests: counter_vec(
@@ -263,6 +307,33 @@ impl Metrics {
                 "foresight_predictor_feature_head",
                 "Latest feature-store sequence number the prediction worker has seen.",
             ),
+            model_mae_hours: float_gauge(
+                &registry,
+                "foresight_model_duration_mae_hours",
+                "Test MAE of the active model's duration forecast, in hours (0 for the baseline).",
+            ),
+            model_p90_coverage: float_gauge(
+                &registry,
+                "foresight_model_duration_p90_coverage",
+                "Share of test durations at or under the active model's p90 (0 for the baseline).",
+            ),
+            model_risk_auc: float_gauge(
+                &registry,
+                "foresight_model_risk_auc",
+                "Test AUC of the active model's late risk (0 for the baseline).",
+            ),
+            model_risk_brier: float_gauge(
+                &registry,
+                "foresight_model_risk_brier",
+                "Test Brier score of the active model's late risk (0 for the baseline).",
+            ),
+        };
+        let database = DatabaseMetrics {
+            oldest_transaction_age: float_gauge(
+                &registry,
+                "foresight_database_oldest_transaction_age_seconds",
+                "Age of the oldest transaction on the cluster holding a transaction id.",
+            ),
         };
         #[cfg(target_os = "linux")]
         let _ = registry.register(Box::new(
@@ -275,6 +346,7 @@ impl Metrics {
             consumers,
             http,
             predictions,
+            database,
         }
     }
 
@@ -317,6 +389,10 @@ fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> 
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
     register(registry, IntGauge::new(name, help).expect("valid metric"))
+}
+
+fn float_gauge(registry: &Registry, name: &str, help: &str) -> Gauge {
+    register(registry, Gauge::new(name, help).expect("valid metric"))
 }
 
 fn gauge_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {

@@ -118,6 +118,8 @@ impl Fold {
         let started = Instant::now();
         let from = self.position;
         let mut folded = 0usize;
+        // Poison the live consumer gave up on is passed over here too.
+        let dead = store::dead_letter_positions(&mut *conn, crate::store::CONSUMER).await?;
         loop {
             let mut page = store::read_after(&mut *conn, self.position, REBUILD_PAGE)
                 .await
@@ -132,7 +134,7 @@ impl Fold {
             if let Some(last) = page.last() {
                 self.position = last.position();
             }
-            for e in consumer::decode(page)? {
+            for e in consumer::decode(store::without_dead_letters(page, &dead))? {
                 self.serving
                     .observe(&e.event, e.recorded.occurred_at, e.recorded.global_position);
             }

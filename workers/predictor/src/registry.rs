@@ -91,6 +91,16 @@ pub async fn active_version(pool: &PgPool) -> anyhow::Result<Option<i64>> {
     )
 }
 
+/// The test metrics recorded with the active model's training (`mae_hours`, `p90_coverage`,
+/// `risk_auc`, `risk_brier`, ...), for the operators' dashboards.
+pub async fn active_metrics(pool: &PgPool) -> anyhow::Result<Option<serde_json::Value>> {
+    Ok(
+        sqlx::query_scalar("SELECT metrics -> 'chosen' FROM models WHERE status = 'active'")
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 /// The active model, checked against its checksum and the feature schema in use.
 pub async fn load_active(
     pool: &PgPool,

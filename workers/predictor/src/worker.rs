@@ -166,6 +166,7 @@ impl Predictor {
                 self.model_version = version.to_string();
                 self.active = Some(version);
                 ctx.metrics.model_version.set(version);
+                export_model_metrics(ctx).await;
                 Ok(true)
             }
             Ok(None) => Ok(false),
@@ -499,6 +500,23 @@ impl Predictor {
             as_of,
         }))
     }
+}
+
+/// The promoted model's test metrics as gauges; a failure to read them only costs the gauges.
+async fn export_model_metrics(ctx: &PredictorContext) {
+    let metrics = match registry::active_metrics(&ctx.pool).await {
+        Ok(metrics) => metrics.unwrap_or_default(),
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), "reading the active model's metrics failed");
+            return;
+        }
+    };
+    let value = |name: &str| metrics.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let m = &ctx.metrics;
+    m.model_mae_hours.set(value("mae_hours"));
+    m.model_p90_coverage.set(value("p90_coverage"));
+    m.model_risk_auc.set(value("risk_auc"));
+    m.model_risk_brier.set(value("risk_brier"));
 }
 
 fn completion(p: &monte_carlo::Percentiles, health: Health) -> Completion {
