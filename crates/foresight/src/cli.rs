@@ -56,6 +56,14 @@ pub struct GlobalArgs {
     /// Log lines as JSON instead of text.
     #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
     pub log_json: bool,
+    /// Copies of each JetStream stream Foresight creates: 3 on a three-node cluster.
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_STREAM_REPLICAS",
+        default_value_t = 1
+    )]
+    pub stream_replicas: usize,
 }
 
 impl GlobalArgs {

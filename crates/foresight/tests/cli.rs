@@ -163,6 +163,17 @@ fn bad_configuration_is_named() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("FORESIGHT_NAMESPACE"), "{stderr}");
+
+    let output = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_foresight"));
+        command
+            .args(["events"])
+            .env("FORESIGHT_STREAM_REPLICAS", "7");
+        command
+    });
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("FORESIGHT_STREAM_REPLICAS"), "{stderr}");
 }
 
 #[tokio::test]
