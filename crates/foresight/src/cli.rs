@@ -108,6 +108,9 @@ pub enum Command {
     Train,
     /// List the model registry.
     Models,
+    /// Ask this process's `/healthz` (at `--http-addr`); exit 0 when it answers 200.
+    /// For container health checks: the image carries no HTTP client.
+    Health,
     /// Measure, against the local services, and print a table.
     Bench {
         #[arg(value_enum)]
@@ -179,6 +182,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models => crate::train::run_models(&config)
             .await
             .map(|_| ExitCode::SUCCESS),
+        Command::Health => Ok(crate::health::run(&config).await),
         Command::Bench { what, options } => crate::bench::run(&config, what, options)
             .await
             .map(|_| ExitCode::SUCCESS),

@@ -74,6 +74,12 @@ async fn up_send_events_and_a_clean_stop() {
         .expect("spawn up");
     wait_ready(&addr, &mut up);
     assert_eq!(get(&addr, "/healthz").map(|(s, _)| s), Some(200));
+    let mut health = foresight(&env, &addr);
+    health.arg("health");
+    assert!(
+        run(health).status.success(),
+        "`foresight health` of a running up"
+    );
 
     let member = Uuid::new_v4();
     let mut send = foresight(&env, &addr);
