@@ -10,8 +10,46 @@ use crate::Subjects;
 /// How long JetStream remembers a `Nats-Msg-Id` to drop a republished duplicate.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
-/// Creates the commands and events streams if they are missing.
-pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> anyhow::Result<()> {
+/// How the namespace's streams are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamOptions {
+    /// Copies of each stream kept by a JetStream cluster: 1 on a single server, 3 on a
+    /// three-node cluster so that one node may fail or restart without losing the stream.
+    replicas: usize,
+}
+
+/// JetStream keeps at most five copies of a stream.
+const MAX_REPLICAS: usize = 5;
+
+impl StreamOptions {
+    pub fn new(replicas: usize) -> Result<Self, String> {
+        if (1..=MAX_REPLICAS).contains(&replicas) {
+            Ok(Self { replicas })
+        } else {
+            Err(format!(
+                "{replicas} stream replicas: JetStream keeps 1 to {MAX_REPLICAS}"
+            ))
+        }
+    }
+
+    pub fn replicas(&self) -> usize {
+        self.replicas
+    }
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        Self { replicas: 1 }
+    }
+}
+
+/// Creates the commands and events streams if they are missing. An existing stream keeps
+/// its replica count (JetStream changes it only on an explicit edit): a difference is logged.
+pub async fn ensure_streams(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+    options: &StreamOptions,
+) -> anyhow::Result<()> {
     create(
         js,
         stream::Config {
@@ -21,6 +59,7 @@ pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> any
             retention: stream::RetentionPolicy::WorkQueue,
             storage: stream::StorageType::File,
             duplicate_window: DUPLICATE_WINDOW,
+            num_replicas: options.replicas,
             ..Default::default()
         },
     )
@@ -35,6 +74,7 @@ pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> any
             storage: stream::StorageType::File,
             max_age: Duration::from_secs(7 * 24 * 3600),
             duplicate_window: DUPLICATE_WINDOW,
+            num_replicas: options.replicas,
             ..Default::default()
         },
     )
@@ -49,7 +89,18 @@ async fn create(js: &jetstream::Context, config: stream::Config) -> anyhow::Resu
     let mut attempt = 1;
     loop {
         match js.get_or_create_stream(config.clone()).await {
-            Ok(_) => return Ok(()),
+            Ok(stream) => {
+                let replicas = stream.cached_info().config.num_replicas;
+                if replicas != config.num_replicas {
+                    tracing::warn!(
+                        stream = %name,
+                        replicas,
+                        configured = config.num_replicas,
+                        "the stream exists with another replica count; change it with `nats stream edit --replicas`"
+                    );
+                }
+                return Ok(());
+            }
             Err(error) if attempt < 5 && error.to_string().contains("creating store") => {
                 tracing::warn!(%error, stream = %name, attempt, "creating a stream failed; trying again");
                 tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
@@ -70,4 +121,17 @@ pub async fn delete_streams(js: &jetstream::Context, subjects: &Subjects) -> any
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_are_one_to_five() {
+        assert_eq!(StreamOptions::default().replicas(), 1);
+        assert_eq!(StreamOptions::new(3).map(|o| o.replicas()), Ok(3));
+        assert!(StreamOptions::new(0).is_err());
+        assert!(StreamOptions::new(6).is_err());
+    }
 }

@@ -56,6 +56,14 @@ pub struct GlobalArgs {
     /// Log lines as JSON instead of text.
     #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
     pub log_json: bool,
+    /// Copies of each JetStream stream Foresight creates: 3 on a three-node cluster.
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_STREAM_REPLICAS",
+        default_value_t = 1
+    )]
+    pub stream_replicas: usize,
 }
 
 impl GlobalArgs {
@@ -100,6 +108,9 @@ pub enum Command {
     Train,
     /// List the model registry.
     Models,
+    /// Ask this process's `/healthz` (at `--http-addr`); exit 0 when it answers 200.
+    /// For container health checks: the image carries no HTTP client.
+    Health,
     /// Measure, against the local services, and print a table.
     Bench {
         #[arg(value_enum)]
@@ -185,6 +196,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models => crate::train::run_models(&config)
             .await
             .map(|_| ExitCode::SUCCESS),
+        Command::Health => Ok(crate::health::run(&config).await),
         Command::Bench { what, options } => crate::bench::run(&config, what, options)
             .await
             .map(|_| ExitCode::SUCCESS),

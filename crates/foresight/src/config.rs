@@ -13,6 +13,7 @@ pub struct Config {
     pub nats_url: String,
     pub namespace: Namespace,
     pub http_addr: SocketAddr,
+    pub streams: bus::StreamOptions,
 }
 
 impl Config {
@@ -25,11 +26,14 @@ impl Config {
                 args.http_addr
             )
         })?;
+        let streams = bus::StreamOptions::new(args.stream_replicas)
+            .map_err(|e| anyhow::anyhow!("--stream-replicas / FORESIGHT_STREAM_REPLICAS: {e}"))?;
         Ok(Self {
             database_url: args.database_url.clone(),
             nats_url: args.nats_url.clone(),
             namespace,
             http_addr,
+            streams,
         })
     }
 

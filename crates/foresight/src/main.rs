@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod events;
+mod health;
 mod replay;
 mod roles;
 mod send;

@@ -35,7 +35,7 @@ pub async fn connect(config: &Config, role: &str) -> anyhow::Result<Services> {
     let pool = store::connect(&config.connect_options(role)).await?;
     let nats = bus::connect(&config.nats_options(role)).await?;
     let subjects = Subjects::new(&config.namespace);
-    bus::ensure_streams(&jetstream::new(nats.clone()), &subjects).await?;
+    bus::ensure_streams(&jetstream::new(nats.clone()), &subjects, &config.streams).await?;
     let notifier = store::Notifier::spawn(pool.clone(), &config.namespace);
     Ok(Services {
         pool,

@@ -74,6 +74,12 @@ async fn up_send_events_and_a_clean_stop() {
         .expect("spawn up");
     wait_ready(&addr, &mut up);
     assert_eq!(get(&addr, "/healthz").map(|(s, _)| s), Some(200));
+    let mut health = foresight(&env, &addr);
+    health.arg("health");
+    assert!(
+        run(health).status.success(),
+        "`foresight health` of a running up"
+    );
 
     let member = Uuid::new_v4();
     let mut send = foresight(&env, &addr);
@@ -163,6 +169,17 @@ fn bad_configuration_is_named() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("FORESIGHT_NAMESPACE"), "{stderr}");
+
+    let output = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_foresight"));
+        command
+            .args(["events"])
+            .env("FORESIGHT_STREAM_REPLICAS", "7");
+        command
+    });
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("FORESIGHT_STREAM_REPLICAS"), "{stderr}");
 }
 
 #[tokio::test]

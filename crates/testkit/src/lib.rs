@@ -75,7 +75,7 @@ impl TestEnv {
             .expect("NATS must be running (see README)");
         let js = jetstream::new(nats.clone());
         let subjects = Subjects::new(&namespace);
-        bus::ensure_streams(&js, &subjects)
+        bus::ensure_streams(&js, &subjects, &bus::StreamOptions::default())
             .await
             .expect("creating the test streams");
         Self {
