@@ -7,6 +7,7 @@ mod harness;
 mod lag;
 mod poison;
 mod predictions;
+mod prometheus;
 mod rebuild;
 mod relay;
 mod workload;

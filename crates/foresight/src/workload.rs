@@ -50,6 +50,11 @@ pub fn independent(fixtures: &[Fixture], seed: usize) -> Outgoing {
     }
 }
 
+/// A command on a task nobody created: answered `not_found`.
+pub fn unknown_task_start() -> Outgoing {
+    command("task.start", json!({"task_id": Uuid::new_v4()}))
+}
+
 /// `project_unit` with the ids it used.
 pub fn project_unit_with_ids() -> (Vec<Outgoing>, Fixture) {
     let project = Uuid::new_v4();

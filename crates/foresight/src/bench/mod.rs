@@ -5,11 +5,14 @@ mod api;
 mod append;
 mod bulk_log;
 mod commands;
+mod fleet;
 mod http_load;
 mod ml;
 mod prediction_lag;
 mod projections;
 mod relay;
+mod soak;
+mod soak_check;
 mod table;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -36,6 +39,9 @@ pub enum Bench {
     /// The models on a simulated log: error against the floor and scikit-learn, calibration,
     /// retraining time, prediction latency.
     Ml,
+    /// Every role as a process, a steady mixed load, roles killed and restarted at random;
+    /// then commands, events, duplicates and losses counted, peak lag and memory per role.
+    Soak,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -55,6 +61,12 @@ pub struct BenchOptions {
     /// Events in the log the rebuild and catch-up measurements run over.
     #[arg(long, default_value_t = 1_000_000)]
     pub log_events: usize,
+    /// How long the soak's load runs, in minutes.
+    #[arg(long, default_value_t = 10)]
+    pub minutes: u64,
+    /// The soak's steady load, in commands/s.
+    #[arg(long, default_value_t = 200)]
+    pub soak_rate: u64,
     /// Keep the benchmark's namespace instead of removing it.
     #[arg(long)]
     pub keep: bool,
@@ -85,6 +97,7 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
         Bench::Projections => projections::run(&config, &options).await,
         Bench::Api => api::run(&config, &options).await,
         Bench::Ml => ml::run(&config, &options).await,
+        Bench::Soak => soak::run(&config, &options).await,
     };
     if !options.keep {
         remove_namespace(&config).await?;
