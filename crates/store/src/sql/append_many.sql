@@ -9,13 +9,13 @@ WITH input AS (
         WITH ORDINALITY AS t(cmd, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at, ord)
 ),
 -- The first new version of each stream must follow an existing one: no gaps, ever.
+-- One row per stream (its first new version), so the check is linear in the batch.
 guard AS (
     SELECT coalesce(bool_and(
-        i.stream_version = 1
-        OR EXISTS (SELECT 1 FROM events e WHERE e.stream_id = i.stream_id AND e.stream_version = i.stream_version - 1)
+        f.first_version = 1
+        OR EXISTS (SELECT 1 FROM events e WHERE e.stream_id = f.stream_id AND e.stream_version = f.first_version - 1)
     ), true) AS ok
-    FROM input i
-    WHERE NOT EXISTS (SELECT 1 FROM input p WHERE p.stream_id = i.stream_id AND p.stream_version < i.stream_version)
+    FROM (SELECT stream_id, min(stream_version) AS first_version FROM input GROUP BY stream_id) f
 ),
 inserted AS (
     INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
