@@ -9,6 +9,7 @@ mod ordering;
 mod outcome;
 mod schema_check;
 mod state_cache;
+mod strict_json;
 
 pub use appender::Appender;
 pub use execute::{Executed, append_request, execute, reject, rejected};
