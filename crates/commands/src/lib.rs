@@ -2,6 +2,7 @@
 //! outcomes to `<ns>.result.<command_id>` and `command_results`.
 
 mod appender;
+mod dependency_closure;
 mod execute;
 mod handler;
 mod intake;
