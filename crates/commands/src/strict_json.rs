@@ -89,9 +89,14 @@ pub fn parse(body: &[u8]) -> Result<Value, Refused> {
 /// A key as it may appear in a field path or a message: control characters escaped, at most
 /// [`MAX_KEY_CHARS`] characters. A key is the client's text, as long and as odd as it likes.
 pub fn printable(key: &str) -> String {
+    printable_within(key, MAX_KEY_CHARS)
+}
+
+/// `text` with control characters escaped, cut after `max_chars` characters.
+pub fn printable_within(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    for (count, c) in key.chars().enumerate() {
-        if count == MAX_KEY_CHARS {
+    for (count, c) in text.chars().enumerate() {
+        if count == max_chars {
             out.push('…');
             break;
         }
