@@ -4,7 +4,8 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
+use bytes::Bytes;
 use futures::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -48,6 +49,14 @@ fn stop_signal() -> (
 }
 
 pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    start_commands_with(env, metrics, commands::HandlerConfig::default())
+}
+
+pub fn start_commands_with(
+    env: &TestEnv,
+    metrics: &telemetry::Metrics,
+    config: commands::HandlerConfig,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = commands::HandlerContext {
         pool: env.pool.clone(),
@@ -55,7 +64,7 @@ pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
         subjects: env.subjects.clone(),
         metrics: metrics.commands.clone(),
         notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
-        config: commands::HandlerConfig::default(),
+        config,
     };
     Running {
         stop,
@@ -283,6 +292,18 @@ pub async fn api_router(env: &TestEnv, metrics: &telemetry::Metrics) -> axum::Ro
         metrics.clone(),
         readiness,
     ))
+}
+
+/// A GET through the router: status, headers and the body's bytes as sent.
+pub async fn get_raw(router: &axum::Router, uri: &str) -> (StatusCode, HeaderMap, Bytes) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.expect("body").to_bytes();
+    (parts.status, parts.headers, bytes)
 }
 
 /// A GET through the router: status, `Foresight-Position`, content type, JSON body (null if none).

@@ -3,7 +3,10 @@
 mod api;
 mod catch_up;
 mod commands;
+mod dependencies;
 mod harness;
+mod hostile;
+mod hostile_burst;
 mod lag;
 mod poison;
 mod predictions;

@@ -64,10 +64,16 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let mut response = (status, body.to_string()).into_response();
+        // A problem may quote the request (a parameter's name): escaped like every answer.
+        let body = crate::json_body::to_vec(&body).unwrap_or_default();
+        let mut response = (status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
+        );
+        response.headers_mut().insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
         );
         response
     }

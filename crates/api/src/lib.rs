@@ -5,6 +5,7 @@ mod answer_cache;
 mod consistency;
 mod error;
 mod http_metrics;
+mod json_body;
 mod openapi;
 mod params;
 mod positions;

@@ -1,8 +1,6 @@
 //! Deciding a valid command: load its streams, decide, append; conflicts retried in a fresh
 //! attempt, never inside the failed one.
 
-use std::collections::HashSet;
-
 use chrono::Utc;
 use domain::{
     Command, CommandEnvelope, Event, References, Rejection, RejectionCode, State, StreamId,
@@ -12,13 +10,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::appender::Appender;
-use crate::outcome;
-use crate::state_cache::{StateCache, fold};
+use crate::state_cache::StateCache;
+use crate::{dependency_closure, outcome};
 
 /// Attempts for a command without a client `expected_version` that keeps losing races.
 const CONFLICT_ATTEMPTS: usize = 8;
-/// More streams than this in a dependency closure is a graph no one can schedule anyway.
-const CLOSURE_LIMIT: usize = 10_000;
 
 /// A decided command: its outcome and the categories of the events it appended.
 #[derive(Debug)]
@@ -40,7 +36,12 @@ pub async fn execute(
     let command_type = command.command_type().as_str();
     let target = command.target();
     for _ in 0..CONFLICT_ATTEMPTS {
-        let (current, version, refs) = load_streams(pool, cache, command, &target).await?;
+        let (current, version, refs) = match load_streams(pool, cache, command, &target).await? {
+            Ok(loaded) => loaded,
+            Err(rejection) => {
+                return rejected(pool, envelope.command_id, command_type, &rejection).await;
+            }
+        };
         if let Some(expected) = envelope.expected_version
             && expected != i64::from(version)
         {
@@ -106,7 +107,17 @@ pub async fn execute(
                 );
                 return rejected(pool, envelope.command_id, command_type, &rejection).await;
             }
-            Err(store::AppendError::Database(error)) => return Err(error.into()),
+            Err(store::AppendError::Database(error)) => {
+                let Some(reason) = data_exception(&error) else {
+                    return Err(error.into());
+                };
+                tracing::warn!(command_id = %envelope.command_id, %reason, "the log refused a value of a command; rejected, not retried");
+                let rejection = Rejection::new(
+                    RejectionCode::InvalidCommand,
+                    format!("the log cannot store a value of this command: {reason}"),
+                );
+                return rejected(pool, envelope.command_id, command_type, &rejection).await;
+            }
         }
     }
     let rejection = Rejection::new(
@@ -144,13 +155,14 @@ pub async fn rejected(
     })
 }
 
-/// The target's state and version, and the states of the streams the command refers to.
+/// The target's state and version, and the states of the streams the command refers to;
+/// a rejection when they are too many to load.
 async fn load_streams(
     pool: &PgPool,
     cache: &StateCache,
     command: &Command,
     target: &StreamId,
-) -> anyhow::Result<(Option<State>, i32, References)> {
+) -> anyhow::Result<Result<(Option<State>, i32, References), Rejection>> {
     // The references of a known target (the project of a task, say) are asked for in the
     // same round trip as the target itself, from the state of its last use.
     let guess = cache.load_cached(target);
@@ -176,34 +188,22 @@ async fn load_streams(
         }
     }
     // A new dependency may close a cycle anywhere downstream: load the whole closure.
-    if command.command_type().as_str() == "task.add_dependency" {
-        load_dependency_closure(pool, &mut refs).await?;
+    if let Command::AddDependency(c) = command
+        && let Err(rejection) =
+            dependency_closure::load(pool, cache, c.depends_on, &mut refs).await?
+    {
+        return Ok(Err(rejection));
     }
-    Ok((current, version, refs))
+    Ok(Ok((current, version, refs)))
 }
 
-async fn load_dependency_closure(pool: &PgPool, refs: &mut References) -> anyhow::Result<()> {
-    let mut tried: HashSet<domain::TaskId> = HashSet::new();
-    loop {
-        let wanted: Vec<String> = refs
-            .unresolved_dependencies()
-            .into_iter()
-            .filter(|task| tried.insert(*task))
-            .map(|task| StreamId::task(task).as_str().to_owned())
-            .collect();
-        if wanted.is_empty() || tried.len() > CLOSURE_LIMIT {
-            return Ok(());
-        }
-        let recorded = store::read_streams(pool, &wanted).await?;
-        for chunk in recorded.chunk_by(|a, b| a.stream_id == b.stream_id) {
-            let (Some(state), _) = fold(chunk)? else {
-                continue;
-            };
-            if let Some(stream) = StreamId::parse(&chunk[0].stream_id) {
-                refs.insert(stream, state);
-            }
-        }
-    }
+/// A data exception (SQLSTATE class 22: a character PostgreSQL cannot store, a value out of
+/// its range) comes from the command itself: retried, it would fail forever and hold up every
+/// command behind it on the stream. Intake refuses what it knows of; this catches the rest.
+fn data_exception(error: &sqlx::Error) -> Option<String> {
+    let database = error.as_database_error()?;
+    database.code().filter(|code| code.starts_with("22"))?;
+    Some(database.message().to_owned())
 }
 
 /// The append of a decided command: its events after `version`, with metadata (command,

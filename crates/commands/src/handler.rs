@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::intake::{Intake, decode};
 use crate::ordering::{Ordering, Turn};
+use crate::strict_json::printable_within;
 use crate::{Appender, SchemaCheck, StateCache, execute, outcome};
 
 #[derive(Debug, Clone)]
@@ -91,6 +92,15 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
         .await
         .context("pulling commands")?;
 
+    let server_max = ctx.nats.server_info().max_payload;
+    if server_max < ctx.config.max_payload_bytes {
+        // The client's publish fails for those: they are never on the stream to be answered.
+        tracing::warn!(
+            server_max,
+            limit = ctx.config.max_payload_bytes,
+            "the NATS max_payload is below the command size limit: larger commands fail at publish"
+        );
+    }
     let (stop, stopping) = watch::channel(false);
     let shared = Arc::new(Shared {
         schemas: SchemaCheck::new()?,
@@ -119,7 +129,7 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
                     let slot = slots.clone().acquire_owned().await.context("slots closed")?;
                     let started = Instant::now();
                     let command_type = shared.subjects.command_type_of(&message.subject).map(str::to_owned);
-                    let intake = decode(&message.payload, command_type.as_deref(), shared.config.max_payload_bytes, &shared.schemas);
+                    let intake = decode(&message.payload, command_type.as_deref(), shared.config.max_payload_bytes, &shared.schemas, chrono::Utc::now());
                     let (writes, reads) = ordering_keys(&intake);
                     let turn = ordering.enter(&writes, &reads);
                     tasks.spawn(handle(shared.clone(), message, intake, turn, slot, started));
@@ -138,17 +148,26 @@ pub async fn run(ctx: HandlerContext, shutdown: impl Future<Output = ()>) -> any
     Ok(())
 }
 
+/// The ordering key every `task.add_dependency` writes (no stream id has a space): two new
+/// dependencies decided side by side could close a cycle through tasks that neither command
+/// names, which neither would see. The command is rare, so one line for all costs little.
+const NEW_DEPENDENCIES: &str = "new dependencies";
+
 /// The stream a command writes and the streams it reads, known before deciding.
 fn ordering_keys(intake: &Intake) -> (Vec<String>, Vec<String>) {
     match intake {
-        Intake::Valid { command, .. } => (
-            vec![command.target().as_str().to_owned()],
-            command
+        Intake::Valid { command, .. } => {
+            let mut writes = vec![command.target().as_str().to_owned()];
+            if matches!(**command, domain::Command::AddDependency(_)) {
+                writes.push(NEW_DEPENDENCIES.to_owned());
+            }
+            let reads = command
                 .references(None)
                 .iter()
                 .map(|s| s.as_str().to_owned())
-                .collect(),
-        ),
+                .collect();
+            (writes, reads)
+        }
         _ => (Vec::new(), Vec::new()),
     }
 }
@@ -185,10 +204,13 @@ async fn handle(
         } else {
             "duplicate".to_owned()
         };
+        // A label per type the client made up would let anyone grow the metrics without end.
+        let command_type =
+            domain::CommandType::parse(&command_type).map_or("unknown", |known| known.as_str());
         shared
             .metrics
             .handled
-            .with_label_values(&[command_type.as_str(), label.as_str()])
+            .with_label_values(&[command_type, label.as_str()])
             .inc();
         if let Some(code) = outcome.pointer("/error/code").and_then(|c| c.as_str()) {
             shared.metrics.rejections.with_label_values(&[code]).inc();
@@ -196,7 +218,7 @@ async fn handle(
         shared
             .metrics
             .duration
-            .with_label_values(&[command_type.as_str()])
+            .with_label_values(&[command_type])
             .observe(started.elapsed().as_secs_f64());
         let body = serde_json::to_vec(&outcome).unwrap_or_default();
         if let Err(error) = shared
@@ -224,12 +246,13 @@ async fn answer(
 ) -> anyhow::Result<Answer> {
     match intake {
         Intake::Unanswerable { code, error } => {
+            // The subject is the sender's text too: kept printable, so that keeping it cannot fail.
             store::record_rejected_message(
                 &shared.pool,
-                &message.subject,
+                &printable_within(&message.subject, 1024),
                 &message.payload,
                 code.as_str(),
-                error,
+                &printable_within(error, 4096),
             )
             .await?;
             shared

@@ -1,10 +1,12 @@
 //! Turning a message's bytes into a command, or into a rejection that names the problem.
-//! Pure: no I/O, so every malformed input is covered by unit tests.
+//! Pure: no I/O and no clock of its own, so every malformed input is covered by unit tests.
 
+use chrono::{DateTime, Utc};
 use domain::{Command, CommandEnvelope, CommandType, Rejection, RejectionCode};
 use uuid::Uuid;
 
 use crate::SchemaCheck;
+use crate::strict_json::{self, Problem, printable};
 
 /// What a message turned out to be.
 #[derive(Debug)]
@@ -14,6 +16,7 @@ pub enum Intake {
     /// Answerable by id, but rejected before any decision.
     Rejected {
         command_id: Uuid,
+        /// The subject's command type as given (printable, bounded): it may name no type at all.
         command_type: String,
         rejection: Rejection,
     },
@@ -23,44 +26,57 @@ pub enum Intake {
     },
 }
 
-/// Decodes and validates one message of `subject_type` (the subject's last two tokens).
+/// Decodes and validates one message of `subject_type` (the subject's last two tokens),
+/// handled at `now` (the bound on `occurred_at`).
 pub fn decode(
     body: &[u8],
     subject_type: Option<&str>,
     max_bytes: usize,
     schemas: &SchemaCheck,
+    now: DateTime<Utc>,
 ) -> Intake {
+    let named_type = subject_type.map_or_else(|| "unknown".to_owned(), printable);
+    let answer = |command_id: Option<Uuid>, rejection: Rejection| match command_id {
+        Some(command_id) => Intake::Rejected {
+            command_id,
+            command_type: named_type.clone(),
+            rejection,
+        },
+        None => Intake::Unanswerable {
+            code: rejection.code,
+            error: rejection.message,
+        },
+    };
     if body.len() > max_bytes {
         // Still answer by id when the id can be read cheaply, so the client hears why.
         let error = format!(
             "the command is {} bytes; the limit is {max_bytes}",
             body.len()
         );
-        return match peek_command_id(body) {
-            Some(command_id) => Intake::Rejected {
-                command_id,
-                command_type: subject_type.unwrap_or("unknown").to_owned(),
-                rejection: Rejection::new(RejectionCode::PayloadTooLarge, error),
-            },
-            None => Intake::Unanswerable {
-                code: RejectionCode::PayloadTooLarge,
-                error,
-            },
-        };
+        return answer(
+            peek_command_id(body),
+            Rejection::new(RejectionCode::PayloadTooLarge, error),
+        );
     }
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Intake::Unanswerable {
-            code: RejectionCode::InvalidUtf8,
-            error: "the message is not UTF-8".into(),
-        };
-    };
-    let value: serde_json::Value = match serde_json::from_str(text) {
+    let value = match strict_json::parse(body) {
         Ok(value) => value,
-        Err(e) => {
-            return Intake::Unanswerable {
-                code: RejectionCode::InvalidJson,
-                error: format!("the message is not JSON: {e}"),
+        Err(refused) => {
+            let code = match refused.problem {
+                _ if std::str::from_utf8(body).is_err() => RejectionCode::InvalidUtf8,
+                Problem::Syntax => RejectionCode::InvalidJson,
+                Problem::TooDeep | Problem::Nul | Problem::DuplicateKey => {
+                    RejectionCode::InvalidCommand
+                }
             };
+            let command_id = refused
+                .command_id
+                .and_then(|id| Uuid::parse_str(&id).ok())
+                .or_else(|| peek_command_id(body));
+            let mut rejection = Rejection::new(code, refused.message);
+            if let Some(field) = refused.field {
+                rejection = rejection.with_field(field);
+            }
+            return answer(command_id, rejection);
         }
     };
     let Some(command_id) = value
@@ -73,14 +89,9 @@ pub fn decode(
             error: "command_id is missing or not a UUID".into(),
         };
     };
-    let reject = |command_type: &str, rejection: Rejection| Intake::Rejected {
-        command_id,
-        command_type: command_type.to_owned(),
-        rejection,
-    };
+    let reject = |rejection: Rejection| answer(Some(command_id), rejection);
     let Some(subject_type) = subject_type else {
         return reject(
-            "unknown",
             Rejection::new(
                 RejectionCode::UnknownCommandType,
                 "the subject names no command type",
@@ -90,17 +101,15 @@ pub fn decode(
     };
     let Some(command_type) = CommandType::parse(subject_type) else {
         return reject(
-            subject_type,
             Rejection::new(
                 RejectionCode::UnknownCommandType,
-                format!("unknown command type {subject_type}"),
+                format!("unknown command type {named_type}"),
             )
             .with_field("type"),
         );
     };
     if value.get("type").and_then(|v| v.as_str()) != Some(subject_type) {
         return reject(
-            subject_type,
             Rejection::new(
                 RejectionCode::InvalidCommand,
                 format!("type must equal the subject's command type {subject_type}"),
@@ -109,27 +118,28 @@ pub fn decode(
         );
     }
     if let Err(rejection) = schemas.check(command_type, &value) {
-        return reject(subject_type, rejection);
+        return reject(rejection);
     }
-    let envelope: CommandEnvelope = match serde_json::from_value(value) {
+    let envelope = match CommandEnvelope::from_value(&value) {
         Ok(envelope) => envelope,
-        Err(e) => {
-            return reject(
-                subject_type,
-                Rejection::new(RejectionCode::InvalidCommand, e.to_string()),
-            );
-        }
+        Err(rejection) => return reject(rejection),
     };
+    if let Some(occurred_at) = envelope.occurred_at
+        && let Err(rejection) = domain::limits::occurred_at(occurred_at, now)
+    {
+        return reject(rejection);
+    }
     match Command::parse(subject_type, &envelope.payload) {
         Ok(command) => Intake::Valid {
             envelope: Box::new(envelope),
             command: Box::new(command),
         },
-        Err(rejection) => reject(subject_type, rejection),
+        Err(rejection) => reject(rejection),
     }
 }
 
-/// The command id of an oversized message, without building its whole tree.
+/// The command id of a message too large (or too deep) to build a tree of: serde_json skips
+/// what it ignores without building it, at any depth.
 fn peek_command_id(body: &[u8]) -> Option<Uuid> {
     #[derive(serde::Deserialize)]
     struct IdOnly {
@@ -149,6 +159,27 @@ mod tests {
 
     fn schemas() -> SchemaCheck {
         SchemaCheck::new().expect("schemas compile")
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-03-02T09:00:00Z".parse().expect("time")
+    }
+
+    /// `decode` at a fixed time.
+    fn decode(
+        body: &[u8],
+        subject_type: Option<&str>,
+        max_bytes: usize,
+        schemas: &SchemaCheck,
+    ) -> Intake {
+        super::decode(body, subject_type, max_bytes, schemas, now())
+    }
+
+    fn rejection_of(intake: Intake) -> Rejection {
+        match intake {
+            Intake::Rejected { rejection, .. } => rejection,
+            other => panic!("expected a rejection by id, got {other:?}"),
+        }
     }
 
     fn register(payload: serde_json::Value) -> Vec<u8> {
@@ -307,5 +338,156 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_rejected_naming_the_field() {
+        let mut payload = valid_payload();
+        payload["skills"] = json!(["rust", "c\u{0}"]);
+        let rejection = rejection_of(decode(
+            &register(payload),
+            Some("member.register"),
+            LIMIT,
+            &schemas(),
+        ));
+        assert_eq!(rejection.code, RejectionCode::InvalidCommand);
+        assert_eq!(rejection.field.as_deref(), Some("payload.skills.1"));
+        assert!(!rejection.message.contains('\0'), "{}", rejection.message);
+
+        let mut envelope: serde_json::Value =
+            serde_json::from_slice(&register(valid_payload())).unwrap();
+        envelope["actor"] = json!("a\u{0}");
+        let rejection = rejection_of(decode(
+            &serde_json::to_vec(&envelope).unwrap(),
+            Some("member.register"),
+            LIMIT,
+            &schemas(),
+        ));
+        assert_eq!(rejection.field.as_deref(), Some("actor"));
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_by_id_even_past_serde_jsons_limit() {
+        for depth in [20, 200, 100_000] {
+            let body = format!(
+                r#"{{"command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11", "type": "member.register", "actor": "a", "payload": {{"name": {}"x"{}}}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            let rejection = rejection_of(decode(
+                body.as_bytes(),
+                Some("member.register"),
+                LIMIT,
+                &schemas(),
+            ));
+            assert_eq!(rejection.code, RejectionCode::InvalidCommand, "{depth}");
+            assert!(
+                rejection
+                    .field
+                    .as_deref()
+                    .is_some_and(|f| f.starts_with("payload.name.0")),
+                "{rejection:?}"
+            );
+        }
+        // The id after the deep part: read by skipping, which has no depth limit.
+        let late_id = format!(
+            r#"{{"payload": {}1{}, "command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11"}}"#,
+            "[".repeat(1000),
+            "]".repeat(1000)
+        );
+        let rejection = rejection_of(decode(
+            late_id.as_bytes(),
+            Some("member.register"),
+            LIMIT,
+            &schemas(),
+        ));
+        assert_eq!(
+            rejection.field.as_deref().map(|f| &f[..9]),
+            Some("payload.0")
+        );
+    }
+
+    #[test]
+    fn unreadable_parts_after_the_id_are_answered_by_id_naming_where() {
+        let mut latin1 = br#"{"command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11", "type": "member.register", "actor": "a", "payload": {"name": "Jos"#.to_vec();
+        latin1.extend_from_slice(b"\xe9\"}}");
+        let rejection = rejection_of(decode(&latin1, Some("member.register"), LIMIT, &schemas()));
+        assert_eq!(rejection.code, RejectionCode::InvalidUtf8);
+        assert_eq!(rejection.field.as_deref(), Some("payload.name"));
+
+        let huge = br#"{"command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11", "payload": {"capacity_hours_per_week": 1e999}}"#;
+        let rejection = rejection_of(decode(huge, Some("member.register"), LIMIT, &schemas()));
+        assert_eq!(rejection.code, RejectionCode::InvalidJson);
+        assert_eq!(
+            rejection.field.as_deref(),
+            Some("payload.capacity_hours_per_week")
+        );
+    }
+
+    #[test]
+    fn a_key_twice_is_rejected() {
+        let body = br#"{"command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11", "type": "member.register", "actor": "a", "actor": "b", "payload": {}}"#;
+        let rejection = rejection_of(decode(body, Some("member.register"), LIMIT, &schemas()));
+        assert_eq!(rejection.code, RejectionCode::InvalidCommand);
+        assert_eq!(rejection.field.as_deref(), Some("actor"));
+    }
+
+    #[test]
+    fn business_time_stays_in_its_window() {
+        let mut envelope: serde_json::Value =
+            serde_json::from_slice(&register(valid_payload())).unwrap();
+        for (occurred_at, ok) in [
+            ("2026-03-02T09:59:00Z", true),
+            ("2001-01-01T00:00:00Z", true),
+            ("2026-03-02T11:00:00Z", false),
+            ("1969-12-31T23:59:59Z", false),
+            ("0000-01-01T00:00:00Z", false),
+            ("+10000-01-01T00:00:00Z", false),
+            ("+262143-12-31T23:59:59Z", false),
+        ] {
+            envelope["occurred_at"] = json!(occurred_at);
+            let intake = decode(
+                &serde_json::to_vec(&envelope).unwrap(),
+                Some("member.register"),
+                LIMIT,
+                &schemas(),
+            );
+            if ok {
+                assert!(
+                    matches!(intake, Intake::Valid { .. }),
+                    "{occurred_at}: {intake:?}"
+                );
+            } else {
+                let rejection = rejection_of(intake);
+                assert_eq!(
+                    rejection.code,
+                    RejectionCode::InvalidCommand,
+                    "{occurred_at}"
+                );
+                assert_eq!(
+                    rejection.field.as_deref(),
+                    Some("occurred_at"),
+                    "{occurred_at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_odd_subject_type_is_named_printably() {
+        let body = serde_json::to_vec(&json!({"command_id": "7d8f4c1e-4b8a-4f0e-9a53-0b6f7c9f2a11", "type": "x", "actor": "a", "payload": {}})).unwrap();
+        let odd = format!("task.{}", "\u{0}".repeat(500));
+        match decode(&body, Some(&odd), LIMIT, &schemas()) {
+            Intake::Rejected {
+                command_type,
+                rejection,
+                ..
+            } => {
+                assert_eq!(rejection.code, RejectionCode::UnknownCommandType);
+                assert!(!command_type.contains('\0') && command_type.len() < 500);
+                assert!(!rejection.message.contains('\0'));
+            }
+            other => panic!("expected a rejection, got {other:?}"),
+        }
     }
 }

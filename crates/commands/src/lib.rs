@@ -2,6 +2,7 @@
 //! outcomes to `<ns>.result.<command_id>` and `command_results`.
 
 mod appender;
+mod dependency_closure;
 mod execute;
 mod handler;
 mod intake;
@@ -9,6 +10,7 @@ mod ordering;
 mod outcome;
 mod schema_check;
 mod state_cache;
+mod strict_json;
 
 pub use appender::Appender;
 pub use execute::{Executed, append_request, execute, reject, rejected};

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use domain::{CommandType, Rejection, RejectionCode};
 use jsonschema::error::ValidationErrorKind;
 
+use crate::strict_json::printable;
+
 pub struct SchemaCheck {
     validators: HashMap<&'static str, jsonschema::Validator>,
 }
@@ -45,7 +47,7 @@ impl SchemaCheck {
             .as_str()
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+            .map(printable)
             .collect();
         // For a missing or unexpected property the instance path is its parent object.
         match error.kind() {
@@ -56,8 +58,9 @@ impl SchemaCheck {
                     .unwrap_or_else(|| property.to_string()),
             ),
             ValidationErrorKind::AdditionalProperties { unexpected } => {
+                // The client's key, as long and as odd as it likes: named printably.
                 if let Some(name) = unexpected.first() {
-                    path.push(name.clone())
+                    path.push(printable(name))
                 }
             }
             _ => {}

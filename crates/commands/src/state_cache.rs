@@ -9,11 +9,11 @@
 //! change made through another handler instance, no worse than the race between any read
 //! and the append that follows it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use domain::{Event, State, StreamId};
+use domain::{Event, State, StreamId, TaskId};
 use sqlx::PgPool;
 
 /// Beyond this many streams the cache starts over (the next loads read the log again).
@@ -105,6 +105,37 @@ impl StateCache {
             .map(|entry| entry.state.clone())
     }
 
+    /// `from` and every task the cached states say they wait for, transitively, leaving out
+    /// those `known` already, at most `limit`: a guess of a dependency closure, to be checked
+    /// against the log with [`StateCache::load`].
+    pub fn guess_closure(
+        &self,
+        from: &[TaskId],
+        known: impl Fn(&TaskId) -> bool,
+        limit: usize,
+    ) -> Vec<TaskId> {
+        let states = self.lock();
+        let mut seen: HashSet<TaskId> = from.iter().copied().collect();
+        let mut closure: Vec<TaskId> = from.iter().copied().take(limit).collect();
+        let mut next = 0;
+        while next < closure.len() && closure.len() < limit {
+            let task = closure[next];
+            next += 1;
+            let Some(state) = states
+                .get(StreamId::task(task).as_str())
+                .and_then(|entry| entry.state.as_task())
+            else {
+                continue;
+            };
+            for dep in &state.depends_on {
+                if closure.len() < limit && !known(dep) && seen.insert(*dep) {
+                    closure.push(*dep);
+                }
+            }
+        }
+        closure
+    }
+
     /// Records what a successful append did to a stream.
     pub fn appended(
         &self,
@@ -150,4 +181,54 @@ pub fn fold(recorded: &[store::RecordedEvent]) -> anyhow::Result<(Option<State>,
         version = event.stream_version;
     }
     Ok((state, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{ProjectId, TaskCreated};
+    use uuid::Uuid;
+
+    fn task(n: u128) -> TaskId {
+        TaskId(Uuid::from_u128(n))
+    }
+
+    /// Task `n` created waiting for `depends_on`, as the cache records an append.
+    fn cached(cache: &StateCache, n: u128, depends_on: &[u128]) {
+        let created = Event::TaskCreated(TaskCreated {
+            task_id: task(n),
+            project_id: ProjectId(Uuid::from_u128(1000)),
+            title: "t".into(),
+            description: None,
+            estimate_hours: 1.0,
+            priority: 2,
+            labels: vec![],
+            skills: vec![],
+            milestone_id: None,
+            due_date: None,
+            depends_on: depends_on.iter().copied().map(task).collect(),
+        });
+        cache.appended(&StreamId::task(task(n)), None, &[created], 1);
+    }
+
+    #[test]
+    fn a_closure_is_guessed_from_cached_states_within_its_limit() {
+        let cache = StateCache::default();
+        // A chain 1 ← 2 ← … ← 500 (each waits for the one before), and 600 not cached.
+        cached(&cache, 1, &[600]);
+        for n in 2..=500 {
+            cached(&cache, n, &[n - 1]);
+        }
+        let closure = cache.guess_closure(&[task(500)], |_| false, usize::MAX);
+        assert_eq!(closure.len(), 501, "the whole chain and the uncached task");
+        assert!(closure.contains(&task(600)));
+
+        let known = cache.guess_closure(&[task(500)], |t| *t == task(250), usize::MAX);
+        assert_eq!(
+            known.len(),
+            250,
+            "nothing behind a known task is guessed again"
+        );
+        assert_eq!(cache.guess_closure(&[task(500)], |_| false, 10).len(), 10);
+    }
 }

@@ -53,6 +53,15 @@ pub struct GlobalArgs {
         default_value = "127.0.0.1:8080"
     )]
     pub http_addr: String,
+    /// Commands larger than this many bytes are rejected as `payload_too_large` (from 1 KiB
+    /// to 64 MiB; NATS refuses messages above its own `max_payload`, 1 MiB by default, first).
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_MAX_COMMAND_BYTES",
+        default_value_t = 256 * 1024
+    )]
+    pub max_command_bytes: u64,
     /// Log lines as JSON instead of text.
     #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
     pub log_json: bool,

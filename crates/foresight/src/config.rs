@@ -14,7 +14,13 @@ pub struct Config {
     pub namespace: Namespace,
     pub http_addr: SocketAddr,
     pub streams: bus::StreamOptions,
+    /// Larger commands are rejected as `payload_too_large`.
+    pub max_command_bytes: usize,
 }
+
+/// The range `--max-command-bytes` may take: a command needs some room, and no NATS server
+/// carries messages above 64 MiB.
+const COMMAND_BYTES: std::ops::RangeInclusive<u64> = 1024..=64 * 1024 * 1024;
 
 impl Config {
     pub fn from_args(args: &GlobalArgs) -> anyhow::Result<Self> {
@@ -28,13 +34,30 @@ impl Config {
         })?;
         let streams = bus::StreamOptions::new(args.stream_replicas)
             .map_err(|e| anyhow::anyhow!("--stream-replicas / FORESIGHT_STREAM_REPLICAS: {e}"))?;
+        if !COMMAND_BYTES.contains(&args.max_command_bytes) {
+            anyhow::bail!(
+                "--max-command-bytes / FORESIGHT_MAX_COMMAND_BYTES: {} is not from {} to {}",
+                args.max_command_bytes,
+                COMMAND_BYTES.start(),
+                COMMAND_BYTES.end()
+            );
+        }
         Ok(Self {
             database_url: args.database_url.clone(),
             nats_url: args.nats_url.clone(),
             namespace,
             http_addr,
             streams,
+            max_command_bytes: usize::try_from(args.max_command_bytes)?,
         })
+    }
+
+    /// The command handler's configuration: the defaults, with the limits set here.
+    pub fn handler_config(&self) -> commands::HandlerConfig {
+        commands::HandlerConfig {
+            max_payload_bytes: self.max_command_bytes,
+            ..Default::default()
+        }
     }
 
     pub fn connect_options(&self, role: &str) -> store::ConnectOptions {
@@ -52,6 +75,32 @@ impl Config {
         Self {
             namespace,
             ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    fn config(flags: &[&str]) -> anyhow::Result<Config> {
+        let args = ["foresight"].iter().chain(flags).chain(&["models"]);
+        Config::from_args(&Cli::try_parse_from(args)?.global)
+    }
+
+    #[test]
+    fn the_command_size_limit_is_a_flag_with_a_bounded_range() {
+        assert_eq!(
+            config(&[]).unwrap().handler_config().max_payload_bytes,
+            256 * 1024
+        );
+        let set = config(&["--max-command-bytes", "65536"]).unwrap();
+        assert_eq!(set.handler_config().max_payload_bytes, 65536);
+        for bad in ["100", "1000000000", "-1", "lots"] {
+            assert!(config(&["--max-command-bytes", bad]).is_err(), "{bad}");
         }
     }
 }

@@ -111,7 +111,7 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
                     subjects: services.subjects.clone(),
                     metrics: metrics.commands.clone(),
                     notifier: services.notifier.clone(),
-                    config: commands::HandlerConfig::default(),
+                    config: config.handler_config(),
                 },
                 stop,
             )),

@@ -52,7 +52,7 @@ async fn not_found() -> crate::ApiError {
 
 /// A JSON answer with the position it reflects.
 pub(crate) fn answer<T: Serialize>(position: i64, body: &T) -> Response {
-    match serde_json::to_vec(body) {
+    match crate::json_body::to_vec(body) {
         Ok(bytes) => json_bytes(position, Bytes::from(bytes)),
         Err(error) => crate::ApiError::Internal(error.into()).into_response(),
     }
@@ -71,7 +71,7 @@ pub(crate) async fn cached<T: Serialize>(
         return Ok(json_bytes(at.global_position, body));
     }
     let value = load.await?.ok_or_else(missing)?;
-    let body = Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
+    let body = Bytes::from(crate::json_body::to_vec(&value).map_err(anyhow::Error::from)?);
     state.answers.put(key, at, body.clone());
     Ok(json_bytes(at.global_position, body))
 }
@@ -88,5 +88,10 @@ fn json_bytes(position: i64, body: Bytes) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Answers hold the clients' own text: a browser must never take them for anything but JSON.
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }

@@ -52,7 +52,12 @@ impl CommandEnvelope {
                 format!("the body is not JSON: {e}"),
             )
         })?;
-        let envelope: CommandEnvelope = typed(&value, "")?;
+        Self::from_value(&value)
+    }
+
+    /// Reads an envelope from a JSON tree; a refusal names the field (`occurred_at`).
+    pub fn from_value(value: &serde_json::Value) -> Result<CommandEnvelope, Rejection> {
+        let envelope: CommandEnvelope = typed(value, "")?;
         envelope.validate()?;
         Ok(envelope)
     }

@@ -84,6 +84,8 @@ impl Payload for AddTimeOff {
     }
 
     fn validate(&self) -> Result<(), Rejection> {
+        limits::date("payload.from", self.from)?;
+        limits::date("payload.to", self.to)?;
         if self.to < self.from {
             return Err(Rejection::invalid(
                 "payload.to",

@@ -106,6 +106,10 @@ macro_rules! project_payload {
 project_payload! {
     CreateProject => |p| {
         limits::required_text("payload.name", &p.name, MAX_NAME_CHARS)?;
+        limits::date("payload.start_date", p.start_date)?;
+        if let Some(deadline) = p.deadline {
+            limits::date("payload.deadline", deadline)?;
+        }
         match p.deadline {
             Some(deadline) if deadline < p.start_date => Err(Rejection::invalid(
                 "payload.deadline",
@@ -117,8 +121,11 @@ project_payload! {
     RenameProject => |p| limits::required_text("payload.name", &p.name, MAX_NAME_CHARS);
     AddProjectMember => |p| limits::optional_text("payload.role", p.role.as_deref(), MAX_ROLE_CHARS);
     RemoveProjectMember => |_p| Ok(());
-    AddMilestone => |p| limits::required_text("payload.name", &p.name, MAX_NAME_CHARS);
-    MoveMilestone => |_p| Ok(());
+    AddMilestone => |p| {
+        limits::required_text("payload.name", &p.name, MAX_NAME_CHARS)?;
+        limits::date("payload.due_date", p.due_date)
+    };
+    MoveMilestone => |p| limits::date("payload.due_date", p.due_date);
     CompleteMilestone => |_p| Ok(());
     ChangeProjectStatus => |_p| Ok(());
 }

@@ -144,6 +144,9 @@ task_payload! {
         }
         limits::tags("payload.labels", &p.labels)?;
         limits::tags("payload.skills", &p.skills)?;
+        if let Some(due_date) = p.due_date {
+            limits::instant("payload.due_date", due_date)?;
+        }
         limits::count("payload.depends_on", p.depends_on.len(), MAX_DEPENDENCIES)?;
         if p.depends_on.contains(&p.task_id) {
             return Err(Rejection::invalid("payload.depends_on", "a task cannot depend on itself"));
@@ -155,7 +158,7 @@ task_payload! {
     TaskWithReason => |p| limits::optional_text("payload.reason", p.reason.as_deref(), MAX_REASON_CHARS);
     LogWork => |p| limits::positive("payload.hours", p.hours, MAX_LOGGED_HOURS);
     ChangeEstimate => |p| limits::positive("payload.estimate_hours", p.estimate_hours, MAX_ESTIMATE_HOURS);
-    ChangeDueDate => |_p| Ok(());
+    ChangeDueDate => |p| limits::instant("payload.due_date", p.due_date);
     TaskDependency => |p| {
         if p.depends_on == p.task_id {
             return Err(Rejection::invalid("payload.depends_on", "a task cannot depend on itself"));

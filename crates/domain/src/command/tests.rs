@@ -119,3 +119,33 @@ fn references_name_what_decide_must_see() {
     });
     assert_eq!(streams(&join, None), [StreamId::member(member_id(1))]);
 }
+
+#[test]
+fn dates_outside_the_window_are_refused_naming_the_field() {
+    let cases = [
+        ("project.create", "start_date", json!("0000-01-01")),
+        ("project.create", "deadline", json!("+10000-01-01")),
+        ("project.add_milestone", "due_date", json!("1969-12-31")),
+        ("project.move_milestone", "due_date", json!("+200000-01-01")),
+        ("member.add_time_off", "from", json!("-0001-06-01")),
+        ("task.create", "due_date", json!("+10000-01-01T00:00:00Z")),
+        (
+            "task.change_due_date",
+            "due_date",
+            json!("0001-01-01T00:00:00Z"),
+        ),
+    ];
+    for (command_type, field, value) in cases {
+        let kind = CommandType::parse(command_type).unwrap();
+        let mut payload = command_example(kind)["payload"].clone();
+        payload[field] = value;
+        let command = Command::parse(command_type, &payload).unwrap();
+        let rejection = command.validate().unwrap_err();
+        assert_eq!(rejection.code, RejectionCode::InvalidCommand);
+        assert_eq!(
+            rejection.field.as_deref(),
+            Some(format!("payload.{field}").as_str()),
+            "{command_type}"
+        );
+    }
+}
