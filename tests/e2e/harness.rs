@@ -48,10 +48,19 @@ fn stop_signal() -> (
 }
 
 pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    start_commands_on(env, &env.nats, metrics)
+}
+
+/// The command handler on a NATS connection of the test's choosing.
+pub fn start_commands_on(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = commands::HandlerContext {
         pool: env.pool.clone(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.commands.clone(),
         notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
@@ -64,11 +73,20 @@ pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
 }
 
 pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    start_relay_on(env, &env.nats, metrics)
+}
+
+/// The relay on a NATS connection of the test's choosing.
+pub fn start_relay_on(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = relay::RelayContext {
         connect: env.connect_options(),
         pool: env.pool.clone(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.relay.clone(),
         config: relay::RelayConfig {
@@ -164,10 +182,20 @@ pub fn start_projection<P: consumer::Projection>(
     metrics: &telemetry::Metrics,
     projection: P,
 ) -> Running {
+    start_projection_on(env, &env.nats, metrics, projection)
+}
+
+/// A projection on a NATS connection of the test's choosing.
+pub fn start_projection_on<P: consumer::Projection>(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+    projection: P,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = consumer::ConsumerContext {
         connect: env.connect_options(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.consumers.clone(),
         config: consumer::ConsumerConfig {

@@ -4,6 +4,7 @@ mod api;
 mod catch_up;
 mod commands;
 mod harness;
+mod nats_permissions;
 mod predictions;
 mod rebuild;
 mod relay;

@@ -133,7 +133,10 @@ mod tests {
             redacted_url("nats://svc:s3cret@nats:4222"),
             "nats://svc:***@nats:4222"
         );
-        assert_eq!(redacted_url("nats://t0ken@nats:4222"), "nats://***@nats:4222");
+        assert_eq!(
+            redacted_url("nats://t0ken@nats:4222"),
+            "nats://***@nats:4222"
+        );
         assert_eq!(
             redacted_url("nats://a:b@one:4222,tls://two:4222"),
             "nats://a:***@one:4222,tls://two:4222"
