@@ -31,8 +31,23 @@ pub fn router(state: ApiState) -> Router {
         .route("/openapi.json", get(openapi_document))
         .with_state(state.clone());
     let ops = telemetry::ops_router(state.metrics.clone(), state.readiness.clone());
+    // The last layer added runs first: metrics see every answer, refusals included; the
+    // size and in-flight bounds come before any token is checked; errors of the framework
+    // become problem+json; every answer gets the security headers.
     api.merge(ops)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::layer::authorize,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::error::problem_for_every_error,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::limits::bound,
+        ))
+        .layer(axum::middleware::from_fn(crate::security_headers::add))
         .layer(axum::middleware::from_fn_with_state(
             state,
             http_metrics::track,
