@@ -56,6 +56,10 @@ pub struct GlobalArgs {
     /// Log lines as JSON instead of text.
     #[arg(long, global = true, env = "FORESIGHT_LOG_JSON")]
     pub log_json: bool,
+    #[command(flatten)]
+    pub nats: crate::nats_flags::NatsArgs,
+    #[command(flatten)]
+    pub api: crate::api_flags::ApiArgs,
 }
 
 impl GlobalArgs {
@@ -100,6 +104,8 @@ pub enum Command {
     Train,
     /// List the model registry.
     Models,
+    /// Bearer tokens for the query API: make one, or hash one.
+    Token(crate::token::TokenArgs),
     /// Measure, against the local services, and print a table.
     Bench {
         #[arg(value_enum)]
@@ -144,6 +150,10 @@ pub enum ReplayTarget {
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Tokens are made offline: no configuration, no services.
+    if let Command::Token(args) = &cli.command {
+        return crate::token::run(args).map(|_| ExitCode::SUCCESS);
+    }
     let config = Config::from_args(&cli.global)?;
     match cli.command {
         Command::Up { demo } => crate::roles::up(&config, demo)
@@ -171,6 +181,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models => crate::train::run_models(&config)
             .await
             .map(|_| ExitCode::SUCCESS),
+        // Handled above, before any configuration.
+        Command::Token(_) => Ok(ExitCode::SUCCESS),
         Command::Bench { what, options } => crate::bench::run(&config, what, options)
             .await
             .map(|_| ExitCode::SUCCESS),

@@ -1,15 +1,18 @@
 //! The `foresight` binary: flags in, one subcommand run.
 
+mod api_flags;
 mod bench;
 mod cli;
 mod config;
 mod demo;
 mod events;
+mod nats_flags;
 mod replay;
 mod roles;
 mod send;
 mod shutdown;
 mod simulate;
+mod token;
 mod train;
 mod workload;
 
