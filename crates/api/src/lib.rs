@@ -18,7 +18,7 @@ mod state;
 pub use error::ApiError;
 pub use limits::RequestLimits;
 pub use openapi::openapi;
-pub use routes::router;
+pub use routes::{ops_router, router};
 pub use state::{ApiState, ensure_projection_schemas};
 
 /// The header every answer carries: the log position the answer reflects.

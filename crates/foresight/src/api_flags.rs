@@ -77,10 +77,18 @@ impl ApiArgs {
         }
     }
 
-    /// Reads the files the flags name and builds the authenticator; says loudly when the
-    /// API is open.
-    pub fn authenticator(&self, http_addr: SocketAddr) -> anyhow::Result<api::auth::Authenticator> {
+    /// Reads the files the flags name and builds the authenticator; when it serves the API,
+    /// says loudly that the API is open, or refuses to if authentication is required.
+    pub fn authenticator(
+        &self,
+        http_addr: SocketAddr,
+        serves_api: bool,
+    ) -> anyhow::Result<api::auth::Authenticator> {
         let config = self.auth_config()?;
+        if !serves_api {
+            // `/metrics` only: the same rule as beside the API.
+            return Ok(api::auth::Authenticator::new(config)?);
+        }
         if !config.is_enabled() {
             if self.api_auth == AuthMode::Required {
                 anyhow::bail!(

@@ -6,10 +6,12 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::authenticator::Refusal;
+use std::sync::Arc;
+
+use super::authenticator::{Authenticator, Refusal};
 use super::config::MetricsAccess;
 use super::grant::Grant;
-use crate::{ApiError, ApiState};
+use crate::ApiError;
 
 /// Paths anyone may read: probes, and the document that says how to authenticate.
 const OPEN_PATHS: [&str; 3] = ["/healthz", "/readyz", "/openapi.json"];
@@ -34,11 +36,10 @@ impl Need {
 }
 
 pub async fn authorize(
-    State(state): State<ApiState>,
+    State(auth): State<Arc<Authenticator>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let auth = &state.auth;
     let path = request.uri().path();
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
     // Every method other than a read needs `admin`, on every path: the API has no such

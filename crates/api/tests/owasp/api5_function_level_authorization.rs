@@ -106,6 +106,29 @@ async fn metrics_need_their_scope_when_configured_so() {
     let project = get(&api, &format!("/v1/projects/{}", world.a), Some(METRICS)).await;
     project.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
+    // A process that serves no API keeps the same rule for its `/metrics`.
+    let ops = api::ops_router(
+        telemetry::Metrics::new(),
+        telemetry::Readiness::default(),
+        api::auth::Authenticator::new(world.auth_config()).expect("valid"),
+    );
+    get(&ops, "/metrics", None)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    get(&ops, "/metrics", Some(READER_ALL))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(
+        get(&ops, "/metrics", Some(METRICS)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&ops, "/healthz", None)
+            .await
+            .header("x-content-type-options"),
+        "nosniff"
+    );
+
     let mut open = world.auth_config();
     open.metrics = api::auth::MetricsAccess::Open;
     let api = world.api_with(open, api::RequestLimits::default()).await;
