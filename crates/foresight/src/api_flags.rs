@@ -20,7 +20,8 @@ pub struct ApiArgs {
     /// (`foresight token new` makes an entry).
     #[arg(long, global = true, env = "FORESIGHT_API_TOKENS_FILE")]
     pub api_tokens_file: Option<PathBuf>,
-    /// Shared secret of HS256 JWTs, 32 bytes or more.
+    /// Shared secret of HS256 JWTs, 32 bytes or more; prefer the variable to the flag, which
+    /// `ps` shows.
     #[arg(long, global = true, env = "FORESIGHT_API_JWT_HS256_SECRET", hide_env_values = true, value_parser = secret)]
     pub api_jwt_hs256_secret: Option<SecretString>,
     /// PEM file of the RSA public key of RS256 JWTs.
