@@ -20,15 +20,14 @@ pub enum AuthSetupError {
     NoJwtKey,
 }
 
-/// Why a request is refused before it reaches a route.
+/// Why a request has no grant. (A grant without the scope a request needs is the layer's
+/// 403.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// 401: no bearer token; nothing tells the client more than that.
     Missing,
     /// 401: a bearer that is not valid; the reason goes to the log only.
     Invalid(&'static str),
-    /// 403: a valid bearer without the scope this request needs.
-    Forbidden(&'static str),
 }
 
 /// Off when nothing is configured: then every request gets `Grant::everything`.
