@@ -57,10 +57,28 @@ pub fn start_commands_with(
     metrics: &telemetry::Metrics,
     config: commands::HandlerConfig,
 ) -> Running {
+    spawn_commands(env, &env.nats, metrics, config)
+}
+
+/// The command handler on a NATS connection of the test's choosing.
+pub fn start_commands_on(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+) -> Running {
+    spawn_commands(env, nats, metrics, commands::HandlerConfig::default())
+}
+
+fn spawn_commands(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+    config: commands::HandlerConfig,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = commands::HandlerContext {
         pool: env.pool.clone(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.commands.clone(),
         notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
@@ -73,11 +91,20 @@ pub fn start_commands_with(
 }
 
 pub fn start_relay(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
+    start_relay_on(env, &env.nats, metrics)
+}
+
+/// The relay on a NATS connection of the test's choosing.
+pub fn start_relay_on(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = relay::RelayContext {
         connect: env.connect_options(),
         pool: env.pool.clone(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.relay.clone(),
         config: relay::RelayConfig {
@@ -197,11 +224,15 @@ pub fn start_projection<P: consumer::Projection>(
     metrics: &telemetry::Metrics,
     projection: P,
 ) -> Running {
-    let config = consumer::ConsumerConfig {
+    start_projection_with(env, metrics, projection, test_consumer_config())
+}
+
+/// What test consumers run with: lag measured every 200 ms.
+fn test_consumer_config() -> consumer::ConsumerConfig {
+    consumer::ConsumerConfig {
         lag_interval: Duration::from_millis(200),
         ..Default::default()
-    };
-    start_projection_with(env, metrics, projection, config)
+    }
 }
 
 pub fn start_projection_with<P: consumer::Projection>(
@@ -210,10 +241,30 @@ pub fn start_projection_with<P: consumer::Projection>(
     projection: P,
     config: consumer::ConsumerConfig,
 ) -> Running {
+    spawn_projection(env, &env.nats, metrics, projection, config)
+}
+
+/// A projection on a NATS connection of the test's choosing.
+pub fn start_projection_on<P: consumer::Projection>(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+    projection: P,
+) -> Running {
+    spawn_projection(env, nats, metrics, projection, test_consumer_config())
+}
+
+fn spawn_projection<P: consumer::Projection>(
+    env: &TestEnv,
+    nats: &async_nats::Client,
+    metrics: &telemetry::Metrics,
+    projection: P,
+    config: consumer::ConsumerConfig,
+) -> Running {
     let (stop, signal) = stop_signal();
     let ctx = consumer::ConsumerContext {
         connect: env.connect_options(),
-        nats: env.nats.clone(),
+        nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.consumers.clone(),
         config,

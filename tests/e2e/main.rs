@@ -8,6 +8,7 @@ mod harness;
 mod hostile;
 mod hostile_burst;
 mod lag;
+mod nats_permissions;
 mod poison;
 mod predictions;
 mod prometheus;

@@ -1,9 +1,13 @@
 //! What every handler shares.
 
+use std::sync::Arc;
+
 use domain::Namespace;
 use sqlx::PgPool;
 
 use crate::answer_cache::AnswerCache;
+use crate::auth::Authenticator;
+use crate::limits::{InFlight, RequestLimits};
 use crate::positions::Positions;
 
 /// The projections the API reads, in search-path order.
@@ -18,10 +22,14 @@ pub struct ApiState {
     pub readiness: telemetry::Readiness,
     pub(crate) positions: Positions,
     pub(crate) answers: AnswerCache,
+    pub(crate) auth: Arc<Authenticator>,
+    pub(crate) limits: RequestLimits,
+    pub(crate) in_flight: InFlight,
 }
 
 impl ApiState {
-    /// Starts the checkpoint poller; call inside the runtime that serves the API.
+    /// Starts the checkpoint poller; call inside the runtime that serves the API. Without
+    /// `with_security`, authentication is off and the default limits hold.
     pub fn new(
         pool: PgPool,
         namespace: Namespace,
@@ -36,7 +44,18 @@ impl ApiState {
             readiness,
             positions,
             answers: AnswerCache::default(),
+            auth: Arc::new(Authenticator::off()),
+            limits: RequestLimits::default(),
+            in_flight: InFlight::new(RequestLimits::default().max_in_flight),
         }
+    }
+
+    /// Who may read what, and how much a request may cost.
+    pub fn with_security(mut self, auth: Authenticator, limits: RequestLimits) -> Self {
+        self.auth = Arc::new(auth);
+        self.in_flight = InFlight::new(limits.max_in_flight);
+        self.limits = limits;
+        self
     }
 
     /// The pool options for the API: every projection's schema on the search path.

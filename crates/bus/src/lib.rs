@@ -5,7 +5,7 @@ mod headers;
 mod streams;
 mod subjects;
 
-pub use connect::{NatsOptions, connect};
+pub use connect::{NatsAuth, NatsOptions, NatsTls, connect, redacted_url};
 pub use headers::*;
 pub use streams::{StreamOptions, delete_streams, ensure_streams};
 pub use subjects::Subjects;

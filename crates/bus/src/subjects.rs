@@ -79,6 +79,12 @@ impl Subjects {
         format!("{}.feat.>", self.namespace)
     }
 
+    /// `_INBOX_<ns>`: the first token of a service's reply subjects (JetStream API answers,
+    /// the messages its consumers fetch), apart from the clients' `_INBOX.>`.
+    pub fn service_inbox_prefix(&self) -> String {
+        format!("_INBOX_{}", self.namespace)
+    }
+
     /// `<ns>.feat.updated`: the feature store moved on; the body is its latest sequence number.
     pub fn features_updated(&self) -> String {
         format!("{}.feat.updated", self.namespace)
@@ -110,6 +116,7 @@ mod tests {
             format!("acme.evt.{id}.task.started")
         );
         assert_eq!(s.result(id), format!("acme.result.{id}"));
+        assert_eq!(s.service_inbox_prefix(), "_INBOX_acme");
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct GlobalArgs {
         default_value_t = 1
     )]
     pub stream_replicas: usize,
+    #[command(flatten)]
+    pub nats: crate::nats_flags::NatsArgs,
+    #[command(flatten)]
+    pub api: crate::api_flags::ApiArgs,
 }
 
 impl GlobalArgs {
@@ -120,6 +124,8 @@ pub enum Command {
     /// Ask this process's `/healthz` (at `--http-addr`); exit 0 when it answers 200.
     /// For container health checks: the image carries no HTTP client.
     Health,
+    /// Bearer tokens for the query API: make one, or hash one.
+    Token(crate::token::TokenArgs),
     /// Measure, against the local services, and print a table.
     Bench {
         #[arg(value_enum)]
@@ -178,6 +184,10 @@ pub enum ReplayTarget {
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Tokens are made offline: no configuration, no services.
+    if let Command::Token(args) = &cli.command {
+        return crate::token::run(args).map(|_| ExitCode::SUCCESS);
+    }
     let config = Config::from_args(&cli.global)?;
     match cli.command {
         Command::Up { demo } => crate::roles::up(&config, demo)
@@ -206,6 +216,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|_| ExitCode::SUCCESS),
         Command::Health => Ok(crate::health::run(&config).await),
+        // Handled above, before any configuration.
+        Command::Token(_) => Ok(ExitCode::SUCCESS),
         Command::Bench { what, options } => crate::bench::run(&config, what, options)
             .await
             .map(|_| ExitCode::SUCCESS),

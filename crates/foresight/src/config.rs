@@ -5,17 +5,39 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use domain::Namespace;
 
+use crate::api_flags::ApiArgs;
 use crate::cli::GlobalArgs;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     pub database_url: String,
     pub nats_url: String,
+    pub nats_auth: bus::NatsAuth,
+    pub nats_tls: bus::NatsTls,
     pub namespace: Namespace,
     pub http_addr: SocketAddr,
     pub streams: bus::StreamOptions,
     /// Larger commands are rejected as `payload_too_large`.
     pub max_command_bytes: usize,
+    /// Read into the authenticator only where the API role runs.
+    pub api: ApiArgs,
+}
+
+/// URLs may carry passwords: shown without them.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &bus::redacted_url(&self.database_url))
+            .field("nats_url", &bus::redacted_url(&self.nats_url))
+            .field("nats_auth", &self.nats_auth)
+            .field("nats_tls", &self.nats_tls)
+            .field("namespace", &self.namespace)
+            .field("http_addr", &self.http_addr)
+            .field("streams", &self.streams)
+            .field("max_command_bytes", &self.max_command_bytes)
+            .field("api", &self.api)
+            .finish()
+    }
 }
 
 /// The range `--max-command-bytes` may take: a command needs some room, and no NATS server
@@ -45,10 +67,13 @@ impl Config {
         Ok(Self {
             database_url: args.database_url.clone(),
             nats_url: args.nats_url.clone(),
+            nats_auth: args.nats.auth()?,
+            nats_tls: args.nats.tls()?,
             namespace,
             http_addr,
             streams,
             max_command_bytes: usize::try_from(args.max_command_bytes)?,
+            api: args.api.clone(),
         })
     }
 
@@ -66,8 +91,20 @@ impl Config {
         options
     }
 
+    /// A service's connection: replies on the namespace's own inbox prefix, which
+    /// `deploy/nats` lets only the service user read.
     pub fn nats_options(&self, role: &str) -> bus::NatsOptions {
-        bus::NatsOptions::new(&self.nats_url, &format!("foresight-{role}"))
+        let mut options = self.nats_client_options(role);
+        options.inbox_prefix = Some(bus::Subjects::new(&self.namespace).service_inbox_prefix());
+        options
+    }
+
+    /// A client's connection (`send`): replies on the default `_INBOX`, like any NATS client.
+    pub fn nats_client_options(&self, role: &str) -> bus::NatsOptions {
+        let mut options = bus::NatsOptions::new(&self.nats_url, &format!("foresight-{role}"));
+        options.auth = self.nats_auth.clone();
+        options.tls = self.nats_tls.clone();
+        options
     }
 
     /// The same deployment under another namespace (benchmarks use their own).

@@ -1,16 +1,19 @@
 //! The `foresight` binary: flags in, one subcommand run.
 
+mod api_flags;
 mod bench;
 mod cli;
 mod config;
 mod demo;
 mod events;
 mod health;
+mod nats_flags;
 mod replay;
 mod roles;
 mod send;
 mod shutdown;
 mod simulate;
+mod token;
 mod train;
 mod workload;
 

@@ -82,14 +82,19 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
         .await?;
         api::ensure_projection_schemas(&pool, &config.namespace).await?;
 
-        api::router(api::ApiState::new(
-            pool,
-            config.namespace.clone(),
-            metrics.clone(),
-            readiness.clone(),
-        ))
+        let authenticator = config.api.authenticator(config.http_addr, true)?;
+        api::router(
+            api::ApiState::new(
+                pool,
+                config.namespace.clone(),
+                metrics.clone(),
+                readiness.clone(),
+            )
+            .with_security(authenticator, config.api.limits()),
+        )
     } else {
-        telemetry::ops_router(metrics.clone(), readiness.clone())
+        let authenticator = config.api.authenticator(config.http_addr, false)?;
+        api::ops_router(metrics.clone(), readiness.clone(), authenticator)
     };
     let http = tokio::spawn(telemetry::serve(listener, router, shutdown.clone().wait()));
 

@@ -52,7 +52,7 @@ pub async fn send(config: &Config, args: SendArgs) -> anyhow::Result<ExitCode> {
         .and_then(|s| Uuid::parse_str(s).ok())
         .context("the envelope has no command_id UUID")?;
 
-    let nats = bus::connect(&config.nats_options("send")).await?;
+    let nats = bus::connect(&config.nats_client_options("send")).await?;
     let subjects = Subjects::new(&config.namespace);
     // Subscribe before publishing, or a fast handler's answer could be missed.
     let mut results = nats.subscribe(subjects.result(command_id)).await?;

@@ -1,4 +1,5 @@
-//! The binary as an operator uses it: `up`, `send`, `events`, the ops endpoints, SIGTERM.
+//! The binary as an operator uses it: `up`, `send`, `events`, the ops endpoints, SIGTERM,
+//! tokens for the query API.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -26,9 +27,21 @@ fn free_addr() -> String {
 
 /// A bare HTTP/1.0 GET: (status, body).
 fn get(addr: &str, path: &str) -> Option<(u16, String)> {
+    get_as(addr, path, None)
+}
+
+/// A bare HTTP/1.0 GET with a bearer token when one is given.
+fn get_as(addr: &str, path: &str, bearer: Option<&str>) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(addr).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let authorization = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{authorization}\r\n"
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.split(' ').nth(1)?.parse().ok()?;
@@ -242,4 +255,77 @@ fn command_output(env: &TestEnv, addr: &str, args: &[&str]) -> Output {
     let mut command = foresight(env, addr);
     command.args(args);
     run(command)
+}
+
+#[tokio::test]
+async fn the_api_answers_only_the_tokens_foresight_token_made() {
+    let env = TestEnv::new().await;
+    let addr = free_addr();
+    let made = command_output(
+        &env,
+        &addr,
+        &["token", "new", "--name", "ci", "--all-projects"],
+    );
+    assert!(made.status.success(), "{made:?}");
+    let out = String::from_utf8_lossy(&made.stdout).into_owned();
+    let token = out
+        .split_whitespace()
+        .find(|w| w.starts_with("fst_"))
+        .expect("the token is printed")
+        .to_owned();
+    let entry: serde_json::Value =
+        serde_json::from_str(out.lines().last().expect("the entry")).expect("an entry as JSON");
+    let tokens_file = std::env::temp_dir().join(format!("{}-tokens.json", env.namespace));
+    std::fs::write(&tokens_file, serde_json::json!([entry]).to_string()).expect("tokens file");
+
+    // `token hash` gives the entry's hash from standard input.
+    let mut hash = foresight(&env, &addr)
+        .args(["token", "hash"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn token hash");
+    writeln!(hash.stdin.take().expect("stdin"), "{token}").expect("write");
+    let hashed = hash.wait_with_output().expect("token hash");
+    assert_eq!(
+        String::from_utf8_lossy(&hashed.stdout).trim(),
+        entry["sha256"].as_str().expect("hash")
+    );
+
+    // Required, and nothing configured: the API refuses to start, and says why.
+    let mut bare = foresight(&env, &addr);
+    bare.args(["run", "api"])
+        .env("FORESIGHT_API_AUTH", "required");
+    let refused = run(bare);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("FORESIGHT_API_AUTH"));
+
+    let log = std::env::temp_dir().join(format!("{}-api.log", env.namespace));
+    let mut api = foresight(&env, &addr)
+        .args(["run", "api"])
+        .env("FORESIGHT_API_AUTH", "required")
+        .env("FORESIGHT_API_TOKENS_FILE", &tokens_file)
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("spawn run api");
+    wait_ready(&addr, &mut api);
+    assert_eq!(get(&addr, "/v1/projects").map(|(s, _)| s), Some(401));
+    let wrong = format!("{token}0");
+    assert_eq!(
+        get_as(&addr, "/v1/projects", Some(&wrong)).map(|(s, _)| s),
+        Some(401)
+    );
+    assert_eq!(
+        get_as(&addr, "/v1/projects", Some(&token)).map(|(s, _)| s),
+        Some(200)
+    );
+    let _ = api.kill();
+    let _ = api.wait();
+    let logged = std::fs::read_to_string(&log).expect("log");
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_file(&tokens_file);
+    assert!(logged.contains("authentication is on"), "{logged}");
+    assert!(!logged.contains(&token), "the token reached the log");
 }

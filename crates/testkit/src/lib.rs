@@ -1,11 +1,14 @@
 //! Test environment: a namespace of its own per test on the real PostgreSQL and NATS.
 //!
 //! Each `TestEnv` gets a fresh namespace (schema, subjects, streams) and removes it when
-//! dropped; start-up also sweeps namespaces that a crashed run left behind.
+//! dropped; start-up also sweeps namespaces that a crashed run left behind. `NatsServer`
+//! starts a NATS server of a test's own, for permissions, credentials and TLS.
 
 mod commands;
+mod nats_server;
 
 pub use commands::{accept, execute};
+pub use nats_server::{NatsServer, PreparedDir};
 
 use std::sync::Once;
 

@@ -17,5 +17,5 @@ pub use projection::Boards;
 pub use read::{
     Board, Card, Column, MemberProject, MemberView, MemberWork, MilestoneView, ProjectMember,
     ProjectSummary, ProjectView, TaskCounts, TaskView, WorkItem, board, member, member_work,
-    project, projects, task,
+    project, projects, projects_among, task,
 };

@@ -10,5 +10,6 @@ pub use board::{Board, Card, Column, board};
 pub use member::{MemberProject, MemberView, MemberWork, WorkItem, member, member_work};
 pub use project::{
     MilestoneView, ProjectMember, ProjectSummary, ProjectView, TaskCounts, project, projects,
+    projects_among,
 };
 pub use task::{TaskView, task};

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::answer;
+use crate::auth::Grant;
 use crate::consistency::log_position;
 use crate::params::{QueryParams, parse_id};
 use crate::{ApiError, ApiState};
@@ -16,18 +17,22 @@ use crate::{ApiError, ApiState};
               (status = 404, description = "no outcome (yet) for this command"), (status = 400)))]
 pub async fn one(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     QueryParams::new(query, &[])?;
     let position = log_position(&state).await?;
-    let outcome =
-        store::find_outcome(&state.pool, id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                what: "command outcome",
-                id: id.to_string(),
-            })?;
+    // An outcome names any stream and a rejection's message any id, whatever the project:
+    // only a bearer who reads every project sees outcomes here. The others get theirs on
+    // `<ns>.result.<command_id>`, where they sent the command.
+    let outcome = store::find_outcome(&state.pool, id)
+        .await?
+        .filter(|_| grant.reads_every_project())
+        .ok_or_else(|| ApiError::NotFound {
+            what: "command outcome",
+            id: id.to_string(),
+        })?;
     Ok(answer(position, &outcome))
 }

@@ -1,4 +1,5 @@
-//! `pub fn router(state) -> Router`: every route, the ops endpoints, and the metrics layer.
+//! `pub fn router(state) -> Router`: every route, the ops endpoints, and the layers every
+//! request passes; `ops_router` for processes that serve no API.
 
 pub(crate) mod commands;
 pub(crate) mod members;
@@ -31,12 +32,45 @@ pub fn router(state: ApiState) -> Router {
         .route("/openapi.json", get(openapi_document))
         .with_state(state.clone());
     let ops = telemetry::ops_router(state.metrics.clone(), state.readiness.clone());
+    // The last layer added runs first: metrics see every answer, refusals included; the
+    // size and in-flight bounds come before any token is checked; errors of the framework
+    // become problem+json; every answer gets the security headers.
     api.merge(ops)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            crate::auth::layer::authorize,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::error::problem_for_every_error,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::limits::bound,
+        ))
+        .layer(axum::middleware::from_fn(crate::security_headers::add))
         .layer(axum::middleware::from_fn_with_state(
             state,
             http_metrics::track,
         ))
+}
+
+/// `/healthz`, `/readyz` and `/metrics` for a process that does not serve the API: the
+/// same rule for `/metrics`, the same headers.
+pub fn ops_router(
+    metrics: telemetry::Metrics,
+    readiness: telemetry::Readiness,
+    auth: crate::auth::Authenticator,
+) -> Router {
+    telemetry::ops_router(metrics, readiness)
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(auth),
+            crate::auth::layer::authorize,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::error::problem_for_every_error,
+        ))
+        .layer(axum::middleware::from_fn(crate::security_headers::add))
 }
 
 async fn openapi_document() -> Response {

@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::Utc;
 
 use super::{answer, cached};
+use crate::auth::{Grant, ProjectAccess};
 use crate::consistency::reflected_position;
 use crate::params::{QueryParams, parse_id};
 use crate::{ApiError, ApiState};
@@ -20,13 +21,21 @@ const MAX_PAGE: i64 = 500;
     responses((status = 200, body = Vec<boards::ProjectSummary>), (status = 400, description = "a bad parameter")))]
 pub async fn list(
     State(state): State<ApiState>,
+    grant: Grant,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::new(query, &["limit", "after"])?;
     let limit = params.int("limit", 1, MAX_PAGE)?.unwrap_or(100);
     let after = params.uuid("after")?;
     let position = reflected_position(&state, "boards", &params).await?;
-    let page = boards::projects(&state.pool, limit, after).await?;
+    // The bearer's projects only: the others are not listed, as if they did not exist.
+    let page = match &grant.projects {
+        ProjectAccess::All => boards::projects(&state.pool, limit, after).await?,
+        ProjectAccess::Only(ids) => {
+            let ids: Vec<uuid::Uuid> = ids.iter().copied().collect();
+            boards::projects_among(&state.pool, &ids, limit, after).await?
+        }
+    };
     Ok(answer(position.global_position, &page))
 }
 
@@ -35,12 +44,14 @@ pub async fn list(
     responses((status = 200, body = boards::ProjectView), (status = 404), (status = 400)))]
 pub async fn one(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
     let at = reflected_position(&state, "boards", &params).await?;
+    readable(&grant, id)?;
     let load = boards::project(&state.pool, id);
     cached(&state, format!("project:{id}"), at, load, || not_found(id)).await
 }
@@ -50,12 +61,14 @@ pub async fn one(
     responses((status = 200, body = boards::Board), (status = 404), (status = 400), (status = 503)))]
 pub async fn board(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
     let at = reflected_position(&state, "boards", &params).await?;
+    readable(&grant, id)?;
     let load = boards::board(&state.pool, id);
     cached(&state, format!("board:{id}"), at, load, || not_found(id)).await
 }
@@ -66,6 +79,7 @@ pub async fn board(
     responses((status = 200, body = schedules::ProjectSchedule), (status = 404), (status = 400)))]
 pub async fn schedule(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -75,6 +89,7 @@ pub async fn schedule(
         .date("as_of")?
         .unwrap_or_else(|| Utc::now().date_naive());
     let at = reflected_position(&state, "schedules", &params).await?;
+    readable(&grant, id)?;
     let load = schedules::project_schedule(&state.pool, id, as_of);
     cached(&state, format!("schedule:{id}:{as_of}"), at, load, || {
         not_found(id)
@@ -88,6 +103,7 @@ pub async fn schedule(
     responses((status = 200, body = analytics::ProjectAnalytics), (status = 404), (status = 400)))]
 pub async fn analytics(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -97,6 +113,7 @@ pub async fn analytics(
         .date("as_of")?
         .unwrap_or_else(|| Utc::now().date_naive());
     let at = reflected_position(&state, "analytics", &params).await?;
+    readable(&grant, id)?;
     let load = analytics::project_analytics(&state.pool, domain::ProjectId(id), as_of);
     cached(&state, format!("analytics:{id}:{as_of}"), at, load, || {
         not_found(id)
@@ -110,18 +127,19 @@ pub async fn analytics(
               (status = 404, description = "an unknown project, or one not forecast yet"), (status = 400)))]
 pub async fn forecast(
     State(state): State<ApiState>,
+    grant: Grant,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("id", &id)?;
     let params = QueryParams::new(query, &[])?;
     let at = reflected_position(&state, "schedules", &params).await?;
+    if !grant.may_read_project(id) {
+        return Err(forecast_not_found(id));
+    }
     let load = schedules::project_forecast(&state.pool, id);
     cached(&state, format!("forecast:{id}"), at, load, || {
-        ApiError::NotFound {
-            what: "forecast of a project",
-            id: id.to_string(),
-        }
+        forecast_not_found(id)
     })
     .await
 }
@@ -130,5 +148,22 @@ fn not_found(id: uuid::Uuid) -> ApiError {
     ApiError::NotFound {
         what: "project",
         id: id.to_string(),
+    }
+}
+
+fn forecast_not_found(id: uuid::Uuid) -> ApiError {
+    ApiError::NotFound {
+        what: "forecast of a project",
+        id: id.to_string(),
+    }
+}
+
+/// Another project's data is answered exactly as an unknown id is, and at the same point
+/// (after the wait for `min_position`), so that nothing tells the two apart.
+fn readable(grant: &Grant, id: uuid::Uuid) -> Result<(), ApiError> {
+    if grant.may_read_project(id) {
+        Ok(())
+    } else {
+        Err(not_found(id))
     }
 }

@@ -233,11 +233,11 @@ impl Engine {
 
     fn became_ready(&mut self, t: u32) {
         self.enqueue(t);
-        if let Some(m) = self.tasks[t as usize].assignee {
-            if self.tasks[t as usize].queued {
-                let hours = self.dice.between(0.2, 2.0);
-                self.later(hours, Happening::Look(m));
-            }
+        if let Some(m) = self.tasks[t as usize].assignee
+            && self.tasks[t as usize].queued
+        {
+            let hours = self.dice.between(0.2, 2.0);
+            self.later(hours, Happening::Look(m));
         }
     }
 }

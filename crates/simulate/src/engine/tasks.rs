@@ -84,12 +84,12 @@ impl Engine {
             run: None,
         });
         self.emit(Actor::Planner, Cmd::CreateTask(t));
-        if self.dice.chance(0.5) {
-            if let Some(m) = self.planned_assignee(t) {
-                self.emit(Actor::Planner, Cmd::Assign(t, m));
-                self.tasks[t as usize].assignee = Some(m);
-                self.members[m as usize].assigned_todo += 1;
-            }
+        if self.dice.chance(0.5)
+            && let Some(m) = self.planned_assignee(t)
+        {
+            self.emit(Actor::Planner, Cmd::Assign(t, m));
+            self.tasks[t as usize].assignee = Some(m);
+            self.members[m as usize].assigned_todo += 1;
         }
         self.became_ready(t);
         self.schedule_todo_changes(t);

@@ -100,6 +100,30 @@ pub async fn projects(
     rows.iter().map(summary).collect()
 }
 
+/// Like `projects`, among the given ids only (the projects a bearer may read).
+pub async fn projects_among(
+    pool: &PgPool,
+    ids: &[Uuid],
+    limit: i64,
+    after: Option<Uuid>,
+) -> anyhow::Result<Vec<ProjectSummary>> {
+    let query = match after {
+        None => sqlx::query(
+            "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects
+             WHERE project_id = ANY($1) ORDER BY project_id LIMIT $2",
+        )
+        .bind(ids),
+        Some(after) => sqlx::query(
+            "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects
+             WHERE project_id = ANY($1) AND project_id > $2 ORDER BY project_id LIMIT $3",
+        )
+        .bind(ids)
+        .bind(after),
+    };
+    let rows = query.bind(limit.max(0)).fetch_all(pool).await?;
+    rows.iter().map(summary).collect()
+}
+
 pub async fn project(pool: &PgPool, project_id: Uuid) -> anyhow::Result<Option<ProjectView>> {
     let row = sqlx::query(
         "SELECT project_id, name, status, start_date, deadline, created_at FROM boards_projects

@@ -1,0 +1,140 @@
+//! A nats-server process of a test's own, for what the shared server cannot show: accounts,
+//! permissions, credentials, TLS. It listens on a free loopback port, keeps its files (and
+//! JetStream's, if its configuration asks for it) in a directory of its own, and is killed
+//! and removed with it on drop.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct NatsServer {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+/// `FORESIGHT_NATS_SERVER_BIN`, else `nats-server` on the path, else Debian's.
+fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("FORESIGHT_NATS_SERVER_BIN") {
+        return bin.into();
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("nats-server"))
+            .find(|p| p.is_file())
+    });
+    on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/nats-server"))
+}
+
+impl NatsServer {
+    /// A fresh directory for the server's files (configuration, certificates, JetStream's
+    /// `store_dir`), known before the configuration is written.
+    pub fn prepare() -> PreparedDir {
+        let dir = std::env::temp_dir().join(format!(
+            "foresight-nats-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).expect("creating the server's directory");
+        PreparedDir { dir: Some(dir) }
+    }
+
+    /// Starts `nats-server` with `config` (a configuration file's text) in `dir`, with `env`
+    /// set for the `$VARIABLES` the configuration reads; returns once it accepts connections.
+    pub fn start(dir: PreparedDir, config: &str, env: &[(&str, &str)]) -> NatsServer {
+        let dir = dir.keep();
+        let config_file = dir.join("nats-server.conf");
+        std::fs::write(&config_file, config).expect("writing the configuration");
+        let log = dir.join("nats-server.log");
+        let port = free_port();
+        let mut command = Command::new(binary());
+        command
+            .arg("-c")
+            .arg(&config_file)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .arg("-l")
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command
+            .spawn()
+            .expect("nats-server must be installed (see scripts/services.sh)");
+        let mut server = NatsServer { child, port, dir };
+        server.wait_until_listening(&log);
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Where the configuration lives; tests put key and certificate files here too.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn wait_until_listening(&mut self, log: &Path) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "nats-server exited ({status}):\n{}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nats-server did not listen on {} in time:\n{}",
+                self.port,
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A directory for a server that has not started yet; removed if it never does.
+pub struct PreparedDir {
+    dir: Option<PathBuf>,
+}
+
+impl PreparedDir {
+    pub fn path(&self) -> &Path {
+        self.dir.as_deref().expect("present until kept")
+    }
+
+    fn keep(mut self) -> PathBuf {
+        self.dir.take().expect("present until kept")
+    }
+}
+
+impl Drop for PreparedDir {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A port nothing listens on now; the server takes it a moment later.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
