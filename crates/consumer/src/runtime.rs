@@ -117,7 +117,7 @@ async fn follow<P: Projection>(
     let mut connect = ctx.connect.clone();
     connect.schemas_first = vec![schema.clone()];
     connect.max_connections = 3;
-    connect.application_name = format!("foresight-{name}");
+    connect.set_role(name);
     let pool = store::connect(&connect).await?;
     ensure_schema(&pool, &schema, projection.schema_sql()).await?;
 

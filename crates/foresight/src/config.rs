@@ -35,7 +35,7 @@ impl Config {
 
     pub fn connect_options(&self, role: &str) -> store::ConnectOptions {
         let mut options = store::ConnectOptions::new(&self.database_url, &self.namespace);
-        options.application_name = format!("foresight-{role}");
+        options.set_role(role);
         options
     }
 
