@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -29,6 +31,11 @@ pub struct ConsumerConfig {
     pub lag_interval: Duration,
     /// Attempts at an event that fails to apply before it is given up on as poison.
     pub max_attempts: u32,
+    /// Fault injection, for tests only (`None` in every role): while the counter is above
+    /// zero, a batch from the broker that commits ends the loop with an error before its
+    /// messages are acknowledged, and counts down, as a crash between commit and ack would.
+    /// The messages come again after the ack wait and are skipped.
+    pub crash_after_commit: Option<Arc<AtomicU32>>,
 }
 
 impl Default for ConsumerConfig {
@@ -40,6 +47,7 @@ impl Default for ConsumerConfig {
             lock_retry: Duration::from_millis(500),
             lag_interval: Duration::from_secs(1),
             max_attempts: 5,
+            crash_after_commit: None,
         }
     }
 }
@@ -240,6 +248,7 @@ impl<P: Projection> Follower<'_, P> {
                 }
             }
         }
+        let before = self.checkpoint;
         let (applicable, gap) = plan_batch(self.checkpoint, &incoming);
         let chained: Vec<RecordedEvent> = applicable
             .iter()
@@ -259,6 +268,9 @@ impl<P: Projection> Follower<'_, P> {
                 self.apply(from_log).await?;
             }
         }
+        if !messages.is_empty() && self.checkpoint > before {
+            self.crash_if_asked()?;
+        }
         for (message, seen) in messages.iter().zip(&incoming) {
             let kind = if seen.position <= self.checkpoint {
                 AckKind::Ack
@@ -268,6 +280,20 @@ impl<P: Projection> Follower<'_, P> {
             if let Err(error) = message.ack_with(kind).await {
                 tracing::debug!(consumer = name, %error, "acknowledging failed; the message will come again and be skipped");
             }
+        }
+        Ok(())
+    }
+
+    /// The fault-injection hook of `ConsumerConfig::crash_after_commit`.
+    fn crash_if_asked(&self) -> anyhow::Result<()> {
+        let Some(crashes) = &self.ctx.config.crash_after_commit else {
+            return Ok(());
+        };
+        if crashes
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            anyhow::bail!("fault injection: a crash after the commit, before the acknowledgements");
         }
         Ok(())
     }
