@@ -7,5 +7,5 @@ mod subjects;
 
 pub use connect::{NatsOptions, connect};
 pub use headers::*;
-pub use streams::{delete_streams, ensure_streams};
+pub use streams::{delete_streams, ensure_events_stream, ensure_streams};
 pub use subjects::Subjects;

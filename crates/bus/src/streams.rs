@@ -10,6 +10,10 @@ use crate::Subjects;
 /// How long JetStream remembers a `Nats-Msg-Id` to drop a republished duplicate.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
+/// How long the events stream keeps an event (the relay publishes again what a lost stream
+/// would still hold).
+const EVENTS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Creates the commands and events streams if they are missing.
 pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> anyhow::Result<()> {
     create(
@@ -25,6 +29,15 @@ pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> any
         },
     )
     .await?;
+    ensure_events_stream(js, subjects).await
+}
+
+/// Creates the events stream if it is missing: the relay and every consumer call it when they
+/// (re)start, so that a deleted stream comes back without restarting any process.
+pub async fn ensure_events_stream(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+) -> anyhow::Result<()> {
     create(
         js,
         stream::Config {
@@ -33,7 +46,7 @@ pub async fn ensure_streams(js: &jetstream::Context, subjects: &Subjects) -> any
             // PostgreSQL is the truth: the stream only carries news, so it may be trimmed.
             retention: stream::RetentionPolicy::Limits,
             storage: stream::StorageType::File,
-            max_age: Duration::from_secs(7 * 24 * 3600),
+            max_age: EVENTS_MAX_AGE,
             duplicate_window: DUPLICATE_WINDOW,
             ..Default::default()
         },

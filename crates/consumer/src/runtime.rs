@@ -145,9 +145,10 @@ async fn follow<P: Projection>(
     tracing::info!(consumer = name, "consumer holds its lock");
     ctx.metrics.active.with_label_values(&[name]).set(1);
 
-    let stream = jetstream::new(ctx.nats.clone())
-        .get_stream(ctx.subjects.events_stream())
-        .await?;
+    // A deleted stream comes back here or in the relay, whichever restarts first.
+    let js = jetstream::new(ctx.nats.clone());
+    bus::ensure_events_stream(&js, &ctx.subjects).await?;
+    let stream = js.get_stream(ctx.subjects.events_stream()).await?;
     let consumer = stream
         .get_or_create_consumer(
             name,
@@ -184,18 +185,10 @@ async fn follow<P: Projection>(
             .await
             .context("the consumer lock connection")?;
         // Far behind, the log is read at database speed; the broker only once caught up.
-        let messages: Vec<jetstream::Message> = if follower.behind {
+        let messages = if follower.behind {
             Vec::new()
         } else {
-            consumer
-                .fetch()
-                .max_messages(ctx.config.batch_size)
-                .expires(ctx.config.batch_wait)
-                .messages()
-                .await?
-                .filter_map(|m| async move { m.ok() })
-                .collect()
-                .await
+            fetch(&consumer, &ctx.config).await?
         };
         follower.handle(&messages).await?;
         if lag_measured.elapsed() >= ctx.config.lag_interval {
@@ -203,6 +196,32 @@ async fn follow<P: Projection>(
             lag_measured = Instant::now();
         }
     }
+}
+
+/// One batch from the broker. An error status (the durable consumer or its stream is gone,
+/// the server is going away) ends the loop, which starts over and creates the consumer again:
+/// passed over, it would leave this instance asking a missing consumer, in a tight loop.
+async fn fetch(
+    consumer: &jetstream::consumer::Consumer<pull::Config>,
+    config: &ConsumerConfig,
+) -> anyhow::Result<Vec<jetstream::Message>> {
+    let mut batch = consumer
+        .fetch()
+        .max_messages(config.batch_size)
+        .expires(config.batch_wait)
+        .messages()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("asking the broker for events")?;
+    let mut messages = Vec::new();
+    while let Some(message) = batch.next().await {
+        messages.push(
+            message
+                .map_err(|e| anyhow::anyhow!(e))
+                .context("fetching events from the broker")?,
+        );
+    }
+    Ok(messages)
 }
 
 impl<P: Projection> Follower<'_, P> {
