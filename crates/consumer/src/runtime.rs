@@ -198,6 +198,12 @@ async fn follow<P: Projection>(
     }
 }
 
+/// How long past its expiry a batch from the broker is awaited. Now and then (more often under
+/// CPU pressure) the status that ends a batch never comes, and the client would wait 5 s for
+/// it, the consumer idle meanwhile; what a cut batch misses is delivered again later and,
+/// before that, read from the log by the chain check.
+const FETCH_GRACE: Duration = Duration::from_millis(250);
+
 /// One batch from the broker. An error status (the durable consumer or its stream is gone,
 /// the server is going away) ends the loop, which starts over and creates the consumer again:
 /// passed over, it would leave this instance asking a missing consumer, in a tight loop.
@@ -205,6 +211,7 @@ async fn fetch(
     consumer: &jetstream::consumer::Consumer<pull::Config>,
     config: &ConsumerConfig,
 ) -> anyhow::Result<Vec<jetstream::Message>> {
+    let deadline = tokio::time::Instant::now() + config.batch_wait + FETCH_GRACE;
     let mut batch = consumer
         .fetch()
         .max_messages(config.batch_size)
@@ -214,7 +221,7 @@ async fn fetch(
         .map_err(|e| anyhow::anyhow!(e))
         .context("asking the broker for events")?;
     let mut messages = Vec::new();
-    while let Some(message) = batch.next().await {
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, batch.next()).await {
         messages.push(
             message
                 .map_err(|e| anyhow::anyhow!(e))
