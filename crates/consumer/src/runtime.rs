@@ -348,7 +348,6 @@ impl<P: Projection> Follower<'_, P> {
             tx.commit().await?;
             return Ok(());
         };
-        self.check_versions(&fresh);
         let events = decode(fresh).inspect_err(|_| {
             self.ctx
                 .metrics
@@ -369,6 +368,8 @@ impl<P: Projection> Follower<'_, P> {
         store::save_checkpoint(&mut *tx, name, last).await?;
         tx.commit().await?;
         self.checkpoint = last;
+        // Only what committed counts: a batch that rolled back comes again, maybe split.
+        self.check_versions(events.iter().map(|e| &e.recorded));
         self.ctx
             .metrics
             .applied
@@ -387,7 +388,7 @@ impl<P: Projection> Follower<'_, P> {
         Ok(())
     }
 
-    fn check_versions(&mut self, events: &[RecordedEvent]) {
+    fn check_versions<'e>(&mut self, events: impl Iterator<Item = &'e RecordedEvent>) {
         for event in events {
             if let Some(last) = self
                 .versions
