@@ -205,8 +205,9 @@ async fn follow<P: Projection>(
 const FETCH_GRACE: Duration = Duration::from_millis(250);
 
 /// One batch from the broker. An error status (the durable consumer or its stream is gone,
-/// the server is going away) ends the loop, which starts over and creates the consumer again:
-/// passed over, it would leave this instance asking a missing consumer, in a tight loop.
+/// the server is going away), or no answer from a durable consumer that no longer exists,
+/// ends the loop, which starts over and creates the consumer again: passed over, it would
+/// leave this instance asking a missing consumer forever.
 async fn fetch(
     consumer: &jetstream::consumer::Consumer<pull::Config>,
     config: &ConsumerConfig,
@@ -221,14 +222,26 @@ async fn fetch(
         .map_err(|e| anyhow::anyhow!(e))
         .context("asking the broker for events")?;
     let mut messages = Vec::new();
-    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, batch.next()).await {
-        messages.push(
-            message
-                .map_err(|e| anyhow::anyhow!(e))
-                .context("fetching events from the broker")?,
-        );
+    loop {
+        match tokio::time::timeout_at(deadline, batch.next()).await {
+            Ok(Some(message)) => messages.push(
+                message
+                    .map_err(|e| anyhow::anyhow!(e))
+                    .context("fetching events from the broker")?,
+            ),
+            Ok(None) => return Ok(messages),
+            // Unanswered: a pull request to a durable consumer that is gone (its stream was
+            // deleted, maybe created again) gets no answer either.
+            Err(_) => {
+                consumer
+                    .get_info()
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))
+                    .context("the durable consumer did not answer")?;
+                return Ok(messages);
+            }
+        }
     }
-    Ok(messages)
 }
 
 impl<P: Projection> Follower<'_, P> {
