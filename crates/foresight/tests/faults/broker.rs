@@ -6,6 +6,15 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::{self, consumer::pull};
 use testkit::TestEnv;
 
+/// For a consumer whose durable consumer a test waits to see drained: a message delivered
+/// into a batch the consumer cut short (see the runtime) comes again only after the ack wait.
+pub fn quick_redelivery() -> consumer::ConsumerConfig {
+    consumer::ConsumerConfig {
+        ack_wait: Duration::from_secs(2),
+        ..Default::default()
+    }
+}
+
 pub async fn durable(env: &TestEnv, name: &str) -> jetstream::consumer::Consumer<pull::Config> {
     env.js
         .get_stream(env.subjects.events_stream())

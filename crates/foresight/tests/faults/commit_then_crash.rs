@@ -14,6 +14,7 @@ use testkit::TestEnv;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_of_a_batch_committed_but_never_acknowledged_come_again_and_change_nothing() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);

@@ -14,6 +14,7 @@ use crate::process::{RoleProcess, simulate_direct};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_consumer_task_aborted_in_the_middle_of_a_batch_resumes_from_its_checkpoint() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
@@ -45,6 +46,7 @@ async fn a_consumer_task_aborted_in_the_middle_of_a_batch_resumes_from_its_check
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_consumer_process_killed_in_the_middle_of_a_batch_resumes_from_its_checkpoint() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);

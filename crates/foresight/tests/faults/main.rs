@@ -16,3 +16,15 @@ mod process;
 mod republished;
 mod standby;
 mod stream_lost;
+
+/// At most two fault tests at once, whatever `--test-threads` says: each runs several roles,
+/// and PostgreSQL's connections (100 by default) are shared by every test running.
+static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Waits for this test's turn; the turn lasts as long as the permit.
+pub async fn take_turn() -> tokio::sync::SemaphorePermit<'static> {
+    TURNS
+        .acquire()
+        .await
+        .expect("the semaphore is never closed")
+}

@@ -16,6 +16,7 @@ use crate::nats_server::NatsServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_killed_and_restarted_twice_during_load_loses_nothing() {
+    let _turn = crate::take_turn().await;
     let mut nats = NatsServer::start().await;
     let env = TestEnv::on_nats(&nats.url()).await;
     let metrics = telemetry::Metrics::new();

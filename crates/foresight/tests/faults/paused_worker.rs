@@ -72,6 +72,7 @@ async fn unacknowledged(env: &TestEnv, consumer: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_paused_for_twice_its_ack_wait_lags_then_drains_applying_nothing_twice() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);

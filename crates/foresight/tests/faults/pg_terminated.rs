@@ -19,6 +19,7 @@ const ROUNDS: usize = 16;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_connections_terminated_during_load_lose_nothing() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let commands = start_commands(&env, &metrics);

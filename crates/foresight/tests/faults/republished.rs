@@ -13,7 +13,7 @@ use foresight_tests::harness::*;
 use futures::StreamExt;
 use testkit::TestEnv;
 
-use crate::broker::{durable, stream_copy, wait_drained};
+use crate::broker::{durable, quick_redelivery, stream_copy, wait_drained};
 use crate::process::simulate_direct;
 
 /// How long the rogue's delayed naks hold their messages back.
@@ -21,11 +21,22 @@ const NAK_DELAY: Duration = Duration::from_secs(2);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_messages_republished_out_of_order_and_naks_with_delay_change_nothing() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    let boards = start_projection(&env, &metrics, audited(&env, boards::Boards).await);
-    let analytics = start_projection(&env, &metrics, audited(&env, analytics::Analytics).await);
+    let boards = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, boards::Boards).await,
+        quick_redelivery(),
+    );
+    let analytics = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, analytics::Analytics).await,
+        quick_redelivery(),
+    );
     simulate_direct(&env, 51, 600).await;
     let events = count(&env, "SELECT count(*) FROM events").await as u64;
     wait_for_messages(&env, events).await;
@@ -94,7 +105,12 @@ async fn old_messages_republished_out_of_order_and_naks_with_delay_change_nothin
         let delay = (i < new / 2).then_some(NAK_DELAY);
         message.ack_with(AckKind::Nak(delay)).await.expect("nak");
     }
-    let boards = start_projection(&env, &metrics, audited(&env, boards::Boards).await);
+    let boards = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, boards::Boards).await,
+        quick_redelivery(),
+    );
     // Everything it gets came before (to the rogue): each is counted as delivered again.
     wait_drained(&env, "boards", || redelivered("boards"), new as u64).await;
     wait_drained(&env, "analytics", || 0, 0).await;

@@ -52,6 +52,7 @@ async fn wait_active(process: &RoleProcess, gauge: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_two_relays_and_two_boards_one_works_and_the_other_takes_over_when_it_is_killed() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let (relays, boards) = tokio::join!(
         async {

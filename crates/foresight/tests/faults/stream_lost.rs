@@ -13,7 +13,7 @@ use foresight_tests::convergence::{Consumer, FinalCheck, assert_converged};
 use foresight_tests::harness::*;
 use testkit::TestEnv;
 
-use crate::broker::wait_drained;
+use crate::broker::{quick_redelivery, wait_drained};
 use crate::process::simulate_direct;
 
 async fn events(env: &TestEnv) -> u64 {
@@ -22,10 +22,16 @@ async fn events(env: &TestEnv) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_again() {
+    let _turn = crate::take_turn().await;
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    let boards = start_projection(&env, &metrics, audited(&env, boards::Boards).await);
+    let boards = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, boards::Boards).await,
+        quick_redelivery(),
+    );
     simulate_direct(&env, 61, 5000).await;
     wait_for_messages(&env, events(&env).await).await;
     wait_caught_up(&env, "boards", Duration::from_secs(60)).await;
@@ -38,7 +44,12 @@ async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_ag
         .expect("stream");
     stream.purge().await.expect("purge");
     let started = Instant::now();
-    let analytics = start_projection(&env, &metrics, audited(&env, analytics::Analytics).await);
+    let analytics = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, analytics::Analytics).await,
+        quick_redelivery(),
+    );
     wait_caught_up(&env, "analytics", Duration::from_secs(60)).await;
     let caught_up = started.elapsed();
     assert!(
@@ -57,7 +68,12 @@ async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_ag
         .delete_stream(env.subjects.events_stream())
         .await
         .expect("delete the stream");
-    let schedules = start_projection(&env, &metrics, audited(&env, schedules::Schedules).await);
+    let schedules = start_projection_with(
+        &env,
+        &metrics,
+        audited(&env, schedules::Schedules).await,
+        quick_redelivery(),
+    );
     simulate_direct(&env, 62, 300).await;
     let head = events(&env).await;
     wait_for_messages(&env, head).await;
