@@ -1,10 +1,11 @@
 //! End-to-end tests of the roles, in-process, against the real PostgreSQL and NATS.
 
+use foresight_tests::harness;
+
 mod api;
 mod catch_up;
 mod commands;
 mod dependencies;
-mod harness;
 mod hostile;
 mod hostile_burst;
 mod lag;

@@ -158,7 +158,7 @@ async fn a_relay_restarted_after_publishing_without_its_checkpoint_duplicates_no
     // Killed mid-batch and started again: still exactly one message per event.
     let relay = start_relay(&env, &metrics);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    relay.abort();
+    relay.abort().await;
     let relay = start_relay(&env, &metrics);
     let deadline = Instant::now() + Duration::from_secs(10);
     while store::load_checkpoint(&env.pool, "relay")
@@ -203,7 +203,7 @@ async fn only_one_relay_is_active_and_a_standby_takes_over() {
         "the second relay must wait"
     );
 
-    first.abort();
+    first.abort().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while second_metrics.relay.active.get() != 1 {
         assert!(Instant::now() < deadline, "the standby never took over");

@@ -64,7 +64,7 @@ impl ApiState {
             .iter()
             .map(|p| consumer::projection_schema(&options.namespace, p))
             .collect();
-        options.application_name = "foresight-api".into();
+        options.set_role("api");
         options
     }
 }

@@ -7,5 +7,5 @@ mod subjects;
 
 pub use connect::{NatsAuth, NatsOptions, NatsTls, connect, redacted_url};
 pub use headers::*;
-pub use streams::{StreamOptions, delete_streams, ensure_streams};
+pub use streams::{StreamOptions, delete_streams, ensure_events_stream, ensure_streams};
 pub use subjects::Subjects;

@@ -43,6 +43,10 @@ impl Default for StreamOptions {
     }
 }
 
+/// How long the events stream keeps an event (the relay publishes again what a lost stream
+/// would still hold).
+const EVENTS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Creates the commands and events streams if they are missing. An existing stream keeps
 /// its replica count (JetStream changes it only on an explicit edit): a difference is logged.
 pub async fn ensure_streams(
@@ -64,6 +68,28 @@ pub async fn ensure_streams(
         },
     )
     .await?;
+    create_events_stream(js, subjects, options.replicas).await
+}
+
+/// Creates the events stream if it is missing: the relay and every consumer call it when they
+/// (re)start, so that a deleted stream comes back without restarting any process. It gets as
+/// many copies as the commands stream has, which `ensure_streams` created as configured.
+pub async fn ensure_events_stream(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+) -> anyhow::Result<()> {
+    let replicas = match js.get_stream(subjects.commands_stream()).await {
+        Ok(stream) => stream.cached_info().config.num_replicas,
+        Err(_) => StreamOptions::default().replicas,
+    };
+    create_events_stream(js, subjects, replicas).await
+}
+
+async fn create_events_stream(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+    replicas: usize,
+) -> anyhow::Result<()> {
     create(
         js,
         stream::Config {
@@ -72,9 +98,9 @@ pub async fn ensure_streams(
             // PostgreSQL is the truth: the stream only carries news, so it may be trimmed.
             retention: stream::RetentionPolicy::Limits,
             storage: stream::StorageType::File,
-            max_age: Duration::from_secs(7 * 24 * 3600),
+            max_age: EVENTS_MAX_AGE,
             duplicate_window: DUPLICATE_WINDOW,
-            num_replicas: options.replicas,
+            num_replicas: replicas,
             ..Default::default()
         },
     )

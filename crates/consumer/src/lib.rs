@@ -7,6 +7,7 @@
 
 mod batch;
 mod failure;
+mod fetch;
 mod lag_monitor;
 mod poison;
 mod projection;

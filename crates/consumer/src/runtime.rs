@@ -4,16 +4,19 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use async_nats::jetstream::{self, AckKind, consumer::pull};
 use bus::Subjects;
-use futures::{FutureExt, StreamExt};
+use futures::FutureExt;
 use sqlx::{Connection, PgConnection, PgPool};
 use store::{ConnectOptions, Position, RecordedEvent};
 
 use crate::batch::{Incoming, plan_batch};
+use crate::fetch::fetch;
 use crate::{Projection, decode, ensure_schema, projection_schema};
 
 #[derive(Debug, Clone)]
@@ -29,6 +32,11 @@ pub struct ConsumerConfig {
     pub lag_interval: Duration,
     /// Attempts at an event that fails to apply before it is given up on as poison.
     pub max_attempts: u32,
+    /// Fault injection, for tests only (`None` in every role): while the counter is above
+    /// zero, a batch from the broker that commits ends the loop with an error before its
+    /// messages are acknowledged, and counts down, as a crash between commit and ack would.
+    /// The messages come again after the ack wait and are skipped.
+    pub crash_after_commit: Option<Arc<AtomicU32>>,
 }
 
 impl Default for ConsumerConfig {
@@ -40,6 +48,7 @@ impl Default for ConsumerConfig {
             lock_retry: Duration::from_millis(500),
             lag_interval: Duration::from_secs(1),
             max_attempts: 5,
+            crash_after_commit: None,
         }
     }
 }
@@ -117,7 +126,7 @@ async fn follow<P: Projection>(
     let mut connect = ctx.connect.clone();
     connect.schemas_first = vec![schema.clone()];
     connect.max_connections = 3;
-    connect.application_name = format!("foresight-{name}");
+    connect.set_role(name);
     let pool = store::connect(&connect).await?;
     ensure_schema(&pool, &schema, projection.schema_sql()).await?;
 
@@ -137,9 +146,10 @@ async fn follow<P: Projection>(
     tracing::info!(consumer = name, "consumer holds its lock");
     ctx.metrics.active.with_label_values(&[name]).set(1);
 
-    let stream = jetstream::new(ctx.nats.clone())
-        .get_stream(ctx.subjects.events_stream())
-        .await?;
+    // A deleted stream comes back here or in the relay, whichever restarts first.
+    let js = jetstream::new(ctx.nats.clone());
+    bus::ensure_events_stream(&js, &ctx.subjects).await?;
+    let stream = js.get_stream(ctx.subjects.events_stream()).await?;
     let consumer = stream
         .get_or_create_consumer(
             name,
@@ -176,18 +186,10 @@ async fn follow<P: Projection>(
             .await
             .context("the consumer lock connection")?;
         // Far behind, the log is read at database speed; the broker only once caught up.
-        let messages: Vec<jetstream::Message> = if follower.behind {
+        let messages = if follower.behind {
             Vec::new()
         } else {
-            consumer
-                .fetch()
-                .max_messages(ctx.config.batch_size)
-                .expires(ctx.config.batch_wait)
-                .messages()
-                .await?
-                .filter_map(|m| async move { m.ok() })
-                .collect()
-                .await
+            fetch(&consumer, &ctx.config).await?
         };
         follower.handle(&messages).await?;
         if lag_measured.elapsed() >= ctx.config.lag_interval {
@@ -240,6 +242,7 @@ impl<P: Projection> Follower<'_, P> {
                 }
             }
         }
+        let before = self.checkpoint;
         let (applicable, gap) = plan_batch(self.checkpoint, &incoming);
         let chained: Vec<RecordedEvent> = applicable
             .iter()
@@ -259,6 +262,9 @@ impl<P: Projection> Follower<'_, P> {
                 self.apply(from_log).await?;
             }
         }
+        if !messages.is_empty() && self.checkpoint > before {
+            self.crash_if_asked()?;
+        }
         for (message, seen) in messages.iter().zip(&incoming) {
             let kind = if seen.position <= self.checkpoint {
                 AckKind::Ack
@@ -268,6 +274,20 @@ impl<P: Projection> Follower<'_, P> {
             if let Err(error) = message.ack_with(kind).await {
                 tracing::debug!(consumer = name, %error, "acknowledging failed; the message will come again and be skipped");
             }
+        }
+        Ok(())
+    }
+
+    /// The fault-injection hook of `ConsumerConfig::crash_after_commit`.
+    fn crash_if_asked(&self) -> anyhow::Result<()> {
+        let Some(crashes) = &self.ctx.config.crash_after_commit else {
+            return Ok(());
+        };
+        if crashes
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            anyhow::bail!("fault injection: a crash after the commit, before the acknowledgements");
         }
         Ok(())
     }
@@ -296,7 +316,6 @@ impl<P: Projection> Follower<'_, P> {
             tx.commit().await?;
             return Ok(());
         };
-        self.check_versions(&fresh);
         let events = decode(fresh).inspect_err(|_| {
             self.ctx
                 .metrics
@@ -317,6 +336,8 @@ impl<P: Projection> Follower<'_, P> {
         store::save_checkpoint(&mut *tx, name, last).await?;
         tx.commit().await?;
         self.checkpoint = last;
+        // Only what committed counts: a batch that rolled back comes again, maybe split.
+        self.check_versions(events.iter().map(|e| &e.recorded));
         self.ctx
             .metrics
             .applied
@@ -335,7 +356,7 @@ impl<P: Projection> Follower<'_, P> {
         Ok(())
     }
 
-    fn check_versions(&mut self, events: &[RecordedEvent]) {
+    fn check_versions<'e>(&mut self, events: impl Iterator<Item = &'e RecordedEvent>) {
         for event in events {
             if let Some(last) = self
                 .versions

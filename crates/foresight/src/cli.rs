@@ -77,6 +77,23 @@ pub struct GlobalArgs {
     pub nats: crate::nats_flags::NatsArgs,
     #[command(flatten)]
     pub api: crate::api_flags::ApiArgs,
+    /// How long JetStream waits for a consumer's ack before delivering a message again
+    /// (`500ms`, `30s`, `2m`); set when a consumer's durable consumer is created.
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_CONSUMER_ACK_WAIT",
+        default_value = "30s"
+    )]
+    pub consumer_ack_wait: String,
+    /// How often the API role measures every consumer's lag from the checkpoints table.
+    #[arg(
+        long,
+        global = true,
+        env = "FORESIGHT_LAG_INTERVAL",
+        default_value = "5s"
+    )]
+    pub lag_interval: String,
 }
 
 impl GlobalArgs {

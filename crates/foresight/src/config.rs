@@ -1,6 +1,7 @@
 //! Raw flags validated once into typed configuration.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use domain::Namespace;
@@ -21,6 +22,10 @@ pub struct Config {
     pub max_command_bytes: usize,
     /// Read into the authenticator only where the API role runs.
     pub api: ApiArgs,
+    /// JetStream's ack wait for the consumers' durable consumers.
+    pub consumer_ack_wait: Duration,
+    /// How often the API role's lag monitor measures.
+    pub lag_interval: Duration,
 }
 
 /// URLs may carry passwords: shown without them.
@@ -36,6 +41,8 @@ impl std::fmt::Debug for Config {
             .field("streams", &self.streams)
             .field("max_command_bytes", &self.max_command_bytes)
             .field("api", &self.api)
+            .field("consumer_ack_wait", &self.consumer_ack_wait)
+            .field("lag_interval", &self.lag_interval)
             .finish()
     }
 }
@@ -64,6 +71,11 @@ impl Config {
                 COMMAND_BYTES.end()
             );
         }
+        let consumer_ack_wait = parse_duration(&args.consumer_ack_wait).map_err(|e| {
+            anyhow::anyhow!("--consumer-ack-wait / FORESIGHT_CONSUMER_ACK_WAIT: {e}")
+        })?;
+        let lag_interval = parse_duration(&args.lag_interval)
+            .map_err(|e| anyhow::anyhow!("--lag-interval / FORESIGHT_LAG_INTERVAL: {e}"))?;
         Ok(Self {
             database_url: args.database_url.clone(),
             nats_url: args.nats_url.clone(),
@@ -74,6 +86,8 @@ impl Config {
             streams,
             max_command_bytes: usize::try_from(args.max_command_bytes)?,
             api: args.api.clone(),
+            consumer_ack_wait,
+            lag_interval,
         })
     }
 
@@ -85,9 +99,17 @@ impl Config {
         }
     }
 
+    /// The consumer runtime's settings for the roles that follow the log.
+    pub fn consumer_config(&self) -> consumer::ConsumerConfig {
+        consumer::ConsumerConfig {
+            ack_wait: self.consumer_ack_wait,
+            ..Default::default()
+        }
+    }
+
     pub fn connect_options(&self, role: &str) -> store::ConnectOptions {
         let mut options = store::ConnectOptions::new(&self.database_url, &self.namespace);
-        options.application_name = format!("foresight-{role}");
+        options.set_role(role);
         options
     }
 
@@ -116,6 +138,34 @@ impl Config {
     }
 }
 
+/// A positive duration as a number and a unit: `250ms`, `30s`, `1.5m`, `1h`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds_per_unit = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a duration like 500ms, 30s, 2m or 1h"
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 500ms, 30s, 2m or 1h"))?;
+    let duration = Duration::from_secs_f64(value * seconds_per_unit);
+    if duration.is_zero() {
+        return Err(format!("{text:?} must be longer than zero"));
+    }
+    Ok(duration)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -139,5 +189,17 @@ mod tests {
         for bad in ["100", "1000000000", "-1", "lots"] {
             assert!(config(&["--max-command-bytes", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn durations_read_with_their_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1.5m"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_duration("30").is_err(), "a unit is required");
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("3 weeks").is_err());
     }
 }

@@ -11,9 +11,6 @@ use crate::cli::Role;
 use crate::config::Config;
 use crate::shutdown::Shutdown;
 
-/// How often the API role measures every consumer's lag from the checkpoints table.
-const LAG_MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// Every role built so far, in one process.
 pub async fn up(config: &Config, demo: bool) -> anyhow::Result<()> {
     start(config, Role::ALL, demo).await
@@ -106,7 +103,7 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
             nats: services.nats.clone(),
             subjects: services.subjects.clone(),
             metrics: metrics.consumers.clone(),
-            config: consumer::ConsumerConfig::default(),
+            config: config.consumer_config(),
         };
         running.push(match role {
             Role::Commands => tokio::spawn(commands::run(
@@ -167,7 +164,7 @@ async fn start(config: &Config, roles: &[Role], demo: bool) -> anyhow::Result<()
                     consumers: metrics.consumers.clone(),
                     relay: metrics.relay.clone(),
                     database: metrics.database.clone(),
-                    interval: LAG_MONITOR_INTERVAL,
+                    interval: config.lag_interval,
                 };
                 tokio::spawn(async move {
                     monitor.run(stop).await;

@@ -45,3 +45,12 @@ pub fn event_message(
     let body = serde_json::to_vec(event).unwrap_or_default();
     (subject, headers, body.into())
 }
+
+/// The log position an event message carries in its headers, if it is one of ours.
+pub fn position_of(headers: &HeaderMap) -> Option<Position> {
+    let number = |name: &str| headers.get(name)?.as_str().parse::<i64>().ok();
+    Some(Position::new(
+        number(bus::TRANSACTION_HEADER)?,
+        number(bus::POSITION_HEADER)?,
+    ))
+}

@@ -1,19 +1,23 @@
 //! The relay loop: hold the lock, read after the checkpoint, publish, await the acks, move
 //! the checkpoint. Any failure drops the connection (and with it the lock) and starts over
-//! from the checkpoint; JetStream drops what was published twice.
+//! from the checkpoint; JetStream drops what was published twice. A stream that lost what
+//! the relay had published (deleted, purged, a server that lost its last writes) is created
+//! again and gets it again.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use async_nats::datetime::DateTime;
 use async_nats::jetstream;
 use bus::Subjects;
 use futures::FutureExt;
 use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection, PgPool};
-use store::ConnectOptions;
+use store::{ConnectOptions, Position};
 
 use crate::event_message;
+use crate::message::position_of;
 
 /// The relay's name in `checkpoints`.
 const CHECKPOINT: &str = "relay";
@@ -94,6 +98,7 @@ async fn relay_while_holding_lock(
     }
     ctx.metrics.active.set(1);
     tracing::info!(namespace = %ctx.subjects.namespace(), "relay holds the lock");
+    bus::ensure_events_stream(js, &ctx.subjects).await?;
 
     let mut listener = PgListener::connect_with(&ctx.pool)
         .await
@@ -102,7 +107,8 @@ async fn relay_while_holding_lock(
         .listen(&store::notify_channel(ctx.subjects.namespace()))
         .await?;
     // After (re)connecting, the log is re-read from the checkpoint: NOTIFY is only a hint.
-    let mut checkpoint = store::load_checkpoint(&mut conn, CHECKPOINT).await?;
+    let published = store::load_checkpoint(&mut conn, CHECKPOINT).await?;
+    let (mut checkpoint, created) = resume_point(ctx, js, &mut conn, published).await?;
     let mut lag_measured = Instant::now() - ctx.config.lag_interval;
     loop {
         if (&mut *shutdown).now_or_never().is_some() {
@@ -110,11 +116,14 @@ async fn relay_while_holding_lock(
         }
         if lag_measured.elapsed() >= ctx.config.lag_interval {
             measure_lag(ctx, checkpoint).await?;
+            // Idle too, a lost stream is noticed (and comes back) within the interval.
+            same_stream(ctx, js, created).await?;
             lag_measured = Instant::now();
         }
         let batch = store::read_after(&mut conn, checkpoint, ctx.config.batch_size).await?;
         if let Some(last) = batch.last() {
             let started = Instant::now();
+            same_stream(ctx, js, created).await?;
             publish(ctx, js, checkpoint, &batch).await?;
             store::save_checkpoint(&mut conn, CHECKPOINT, last.position()).await?;
             checkpoint = last.position();
@@ -138,6 +147,74 @@ async fn relay_while_holding_lock(
             _ = tokio::time::sleep(wait) => {}
         }
     }
+}
+
+/// Where publishing resumes, and when the events stream was created. From the checkpoint,
+/// unless the stream lost what the relay published before (deleted and created again, purged
+/// while the relay was away, a server that lost its last writes): then from the newest event
+/// the stream still holds or, when it holds none, from the first event recorded within the
+/// stream's retention, so that it holds again what its retention promises to any reader.
+/// Foresight's consumers do not need it (they read a gap from the log) and skip what they
+/// had. The saved checkpoint stays where it is.
+async fn resume_point(
+    ctx: &RelayContext,
+    js: &jetstream::Context,
+    conn: &mut PgConnection,
+    checkpoint: Position,
+) -> anyhow::Result<(Position, DateTime)> {
+    let mut stream = js
+        .get_stream(ctx.subjects.events_stream())
+        .await
+        .context("opening the events stream")?;
+    let info = stream
+        .info()
+        .await
+        .context("reading the events stream's state")?
+        .clone();
+    if checkpoint == Position::START {
+        return Ok((checkpoint, info.created));
+    }
+    let resume = if info.state.messages > 0 {
+        let newest = stream
+            .get_last_raw_message_by_subject(&ctx.subjects.events_filter())
+            .await
+            .context("reading the newest message of the events stream")?;
+        // A message that is not one of ours says nothing about what the stream lost.
+        position_of(&newest.headers).unwrap_or(checkpoint)
+    } else if info.config.max_age.is_zero() {
+        Position::START
+    } else {
+        store::last_recorded_before(&mut *conn, info.config.max_age).await?
+    };
+    if resume >= checkpoint {
+        return Ok((checkpoint, info.created));
+    }
+    tracing::warn!(
+        stream = %ctx.subjects.events_stream(),
+        checkpoint = checkpoint.global_position,
+        from = resume.global_position,
+        "the events stream lost events the relay had published; publishing them again"
+    );
+    Ok((resume, info.created))
+}
+
+/// Fails unless the events stream is still the one the relay found when it took the lock.
+/// Deleted, or deleted and created again (by a process starting, or a consumer), it lost what
+/// the relay had published: the relay starts over, which creates it and publishes that again.
+async fn same_stream(
+    ctx: &RelayContext,
+    js: &jetstream::Context,
+    created: DateTime,
+) -> anyhow::Result<()> {
+    let stream = js
+        .get_stream(ctx.subjects.events_stream())
+        .await
+        .context("checking the events stream")?;
+    anyhow::ensure!(
+        stream.cached_info().created == created,
+        "the events stream was deleted and created again"
+    );
+    Ok(())
 }
 
 /// Lag against the log, as every consumer measures it, so a stalled relay shows.

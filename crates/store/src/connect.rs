@@ -14,6 +14,8 @@ pub struct ConnectOptions {
     pub database_url: String,
     pub namespace: Namespace,
     pub max_connections: u32,
+    /// `foresight@<ns>`, or `foresight-<role>@<ns>` once a role is named: in
+    /// `pg_stat_activity`, every connection says which deployment and which role it serves.
     pub application_name: String,
     /// Schemas searched before the namespace's own (a projection's tables, say).
     pub schemas_first: Vec<String>,
@@ -25,9 +27,14 @@ impl ConnectOptions {
             database_url: database_url.to_owned(),
             namespace: namespace.clone(),
             max_connections: 10,
-            application_name: format!("foresight-{namespace}"),
+            application_name: format!("foresight@{namespace}"),
             schemas_first: Vec::new(),
         }
+    }
+
+    /// Names the connections after `role` (`foresight-<role>@<ns>`).
+    pub fn set_role(&mut self, role: &str) {
+        self.application_name = format!("foresight-{role}@{}", self.namespace);
     }
 
     /// `schemas_first`, then the namespace: every name the pool's SQL uses is unqualified.

@@ -28,7 +28,8 @@ pub use migrate::{is_duplicate_object, migrate};
 pub use notify::{Notifier, notify_channel};
 pub use position::Position;
 pub use read::{
-    has_events_after, head_position, lag_after, latest_of_category, oldest_transaction_age_seconds,
-    position_of, read_after, read_stream, read_streams, stream_versions,
+    has_events_after, head_position, lag_after, last_recorded_before, latest_of_category,
+    oldest_transaction_age_seconds, position_of, read_after, read_stream, read_streams,
+    stream_versions,
 };
 pub use rejected_messages::record_rejected_message;

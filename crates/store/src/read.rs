@@ -104,6 +104,25 @@ pub async fn has_events_after<'c, E: PgExecutor<'c>>(
     .await
 }
 
+/// The last event in commit order recorded more than `age` ago (`Position::START` if none):
+/// a reader that resumes after it sees everything recorded within `age`.
+pub async fn last_recorded_before<'c, E: PgExecutor<'c>>(
+    executor: E,
+    age: std::time::Duration,
+) -> sqlx::Result<Position> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT transaction_id::text::bigint, global_position FROM events \
+         WHERE recorded_at < now() - make_interval(secs => $1) \
+         ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+    )
+    .bind(age.as_secs_f64())
+    .fetch_optional(executor)
+    .await?;
+    Ok(row
+        .map(|(tx, pos)| Position::new(tx, pos))
+        .unwrap_or(Position::START))
+}
+
 /// How far a reader at `after` is behind: events after it, and the age in seconds of the
 /// oldest of them (0 when there are none). Counted against the log, so a stalled relay
 /// shows up as lag too.

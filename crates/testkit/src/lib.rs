@@ -60,13 +60,18 @@ pub struct TestEnv {
 impl TestEnv {
     /// A fresh namespace with the log migrated and the streams created.
     pub async fn new() -> Self {
+        Self::on_nats(&nats_url()).await
+    }
+
+    /// The same, on the NATS server at `nats_url` (a test that runs a server of its own).
+    pub async fn on_nats(nats_url: &str) -> Self {
         init_logging();
         let secs = unix_secs();
         let namespace = Namespace::new(&format!("t_{secs}_{:08x}", rand::random::<u32>()))
             .expect("generated namespaces are valid");
         let database_url = database_url();
-        let nats_url = nats_url();
-        sweep_once(&database_url, &nats_url).await;
+        sweep_once(&database_url, &self::nats_url()).await;
+        let nats_url = nats_url.to_owned();
 
         let mut options = store::ConnectOptions::new(&database_url, &namespace);
         options.max_connections = 20;

@@ -1,4 +1,8 @@
 //! Roles started in-process on a test namespace, and a client that sends commands.
+//!
+//! Each role connects to PostgreSQL as `foresight-<role>@<ns>`, as the binary's roles do, so
+//! a test can find (and terminate) one namespace's role connections and leave every other
+//! test's alone; the test's own pool (`foresight@<ns>`) is not a role's.
 
 use std::time::{Duration, Instant};
 
@@ -33,8 +37,11 @@ impl Running {
             .expect("the role ended cleanly");
     }
 
-    pub fn abort(self) {
+    /// Ends the role at its next await, as a crash would: nothing is finished, and its
+    /// connections close as they are dropped. Returns once the task is gone.
+    pub async fn abort(self) {
         self.task.abort();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
     }
 }
 
@@ -46,6 +53,16 @@ fn stop_signal() -> (
     (stop, async move {
         let _ = stopped.wait_for(|s| *s).await;
     })
+}
+
+/// A role's pool on the test namespace (already migrated), connecting as `foresight-<role>@<ns>`.
+pub fn role_pool(env: &TestEnv, role: &str, max_connections: u32) -> sqlx::PgPool {
+    let mut options = env.connect_options();
+    options.set_role(role);
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with(options.pg_options().expect("connect options"))
 }
 
 pub fn start_commands(env: &TestEnv, metrics: &telemetry::Metrics) -> Running {
@@ -76,12 +93,13 @@ fn spawn_commands(
     config: commands::HandlerConfig,
 ) -> Running {
     let (stop, signal) = stop_signal();
+    let pool = role_pool(env, "commands", 8);
     let ctx = commands::HandlerContext {
-        pool: env.pool.clone(),
+        notifier: store::Notifier::spawn(pool.clone(), &env.namespace),
+        pool,
         nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.commands.clone(),
-        notifier: store::Notifier::spawn(env.pool.clone(), &env.namespace),
         config,
     };
     Running {
@@ -101,9 +119,11 @@ pub fn start_relay_on(
     metrics: &telemetry::Metrics,
 ) -> Running {
     let (stop, signal) = stop_signal();
+    let mut connect = env.connect_options();
+    connect.set_role("relay");
     let ctx = relay::RelayContext {
-        connect: env.connect_options(),
-        pool: env.pool.clone(),
+        connect,
+        pool: role_pool(env, "relay", 2),
         nats: nats.clone(),
         subjects: env.subjects.clone(),
         metrics: metrics.relay.clone(),
@@ -301,14 +321,13 @@ pub async fn count(env: &TestEnv, sql: &str) -> i64 {
         .expect("count")
 }
 
-/// Messages the events stream holds now.
+/// Messages the events stream holds now (none while it does not exist).
 pub async fn stream_messages(env: &TestEnv) -> u64 {
-    let mut stream = env
-        .js
-        .get_stream(env.subjects.events_stream())
-        .await
-        .expect("stream");
-    stream.info().await.expect("info").state.messages
+    match env.js.get_stream(env.subjects.events_stream()).await {
+        Ok(mut stream) => stream.info().await.expect("info").state.messages,
+        Err(error) if error.to_string().contains("stream not found") => 0,
+        Err(error) => panic!("the events stream: {error}"),
+    }
 }
 
 /// Waits until the events stream holds exactly `expected` messages.
