@@ -416,3 +416,34 @@ pub async fn dump<P: consumer::Projection>(env: &TestEnv, projection: &P) -> Val
         .expect("connect");
     projection.dump(&mut conn).await.expect("dump")
 }
+
+/// Registers `count` members straight through the domain and the log (no broker): history
+/// for a consumer to catch up on.
+pub async fn register_members_in_log(env: &TestEnv, count: usize) {
+    for i in 0..count {
+        testkit::accept(
+            &env.pool,
+            "member.register",
+            json!({"member_id": Uuid::new_v4(), "name": format!("m{i}"), "skills": [], "capacity_hours_per_week": 10}),
+            None,
+        )
+        .await;
+    }
+}
+
+/// A GET through the router whose body is text (`/metrics`): status and body.
+pub async fn get_text(router: &axum::Router, uri: &str) -> (StatusCode, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8(body.to_vec()).expect("UTF-8"))
+}

@@ -3,23 +3,9 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use testkit::TestEnv;
-use uuid::Uuid;
 
 use crate::harness::*;
-
-async fn register_members(env: &TestEnv, count: usize) {
-    for i in 0..count {
-        testkit::accept(
-            &env.pool,
-            "member.register",
-            json!({"member_id": Uuid::new_v4(), "name": format!("m{i}"), "skills": [], "capacity_hours_per_week": 10}),
-            None,
-        )
-        .await;
-    }
-}
 
 async fn members_on_boards(env: &TestEnv) -> i64 {
     let schema = consumer::projection_schema(&env.namespace, "boards");
@@ -34,7 +20,7 @@ async fn a_new_consumer_catches_up_from_the_log_after_the_stream_was_purged_and_
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    register_members(&env, 30).await;
+    register_members_in_log(&env, 30).await;
     wait_for_messages(&env, 30).await;
     env.js
         .get_stream(env.subjects.events_stream())
@@ -44,7 +30,7 @@ async fn a_new_consumer_catches_up_from_the_log_after_the_stream_was_purged_and_
         .await
         .expect("purge");
 
-    register_members(&env, 20).await;
+    register_members_in_log(&env, 20).await;
     wait_for_messages(&env, 20).await;
     // One message in the middle of what is left goes missing too.
     let stream = env
@@ -90,7 +76,7 @@ async fn a_new_consumer_catches_up_from_the_log_after_the_stream_was_purged_and_
     );
 
     // Then it follows the broker live again.
-    register_members(&env, 5).await;
+    register_members_in_log(&env, 5).await;
     wait_caught_up(&env, "boards", Duration::from_secs(30)).await;
     assert_eq!(members_on_boards(&env).await, 55);
     boards.stop().await;

@@ -7,10 +7,8 @@
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
-use http_body_util::BodyExt;
 use serde_json::json;
 use testkit::TestEnv;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 use crate::harness::*;
@@ -53,23 +51,9 @@ fn consumer_series(text: &str, name: &str, consumer: &str) -> Option<f64> {
 }
 
 async fn scrape(router: &axum::Router) -> String {
-    let response = router
-        .clone()
-        .oneshot(
-            axum::http::Request::get("/metrics")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("answer");
-    assert!(response.status().is_success());
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(body.to_vec()).expect("UTF-8")
+    let (status, text) = get_text(router, "/metrics").await;
+    assert!(status.is_success());
+    text
 }
 
 /// Scrapes until `name` of `consumer` satisfies `check`; the last value and when it was seen.

@@ -12,18 +12,6 @@ use uuid::Uuid;
 use crate::harness::*;
 use foresight_tests::convergence::{Consumer, FinalCheck, assert_converged};
 
-async fn register_members(env: &TestEnv, count: usize) {
-    for i in 0..count {
-        testkit::accept(
-            &env.pool,
-            "member.register",
-            json!({"member_id": Uuid::new_v4(), "name": format!("m{i}"), "skills": [], "capacity_hours_per_week": 10}),
-            None,
-        )
-        .await;
-    }
-}
-
 /// An event of a known type whose payload no version of the domain can read.
 async fn append_poison(env: &TestEnv) -> Uuid {
     let event_id = Uuid::new_v4();
@@ -60,9 +48,9 @@ async fn a_poison_event_is_given_up_on_after_its_attempts_and_the_events_behind_
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    register_members(&env, 5).await;
+    register_members_in_log(&env, 5).await;
     let poison = append_poison(&env).await;
-    register_members(&env, 7).await;
+    register_members_in_log(&env, 7).await;
 
     let boards = start_projection_with(
         &env,
@@ -111,7 +99,7 @@ async fn a_poison_event_is_given_up_on_after_its_attempts_and_the_events_behind_
 
     // Events after it flow live, and a rebuild skips the poison just as the consumer did:
     // the fault tests' final check holds.
-    register_members(&env, 3).await;
+    register_members_in_log(&env, 3).await;
     wait_caught_up(&env, "boards", Duration::from_secs(30)).await;
     assert_eq!(members_on_boards(&env).await, 15);
     boards.stop().await;
