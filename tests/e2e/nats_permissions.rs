@@ -85,7 +85,9 @@ async fn a_command_client_sends_commands_and_reads_outcomes_but_never_events() {
     let service_key = nkeys::KeyPair::new_user();
     let seed_file = dir.path().join("service.nk");
     std::fs::write(&seed_file, service_key.seed().expect("seed")).expect("seed file");
-    let password = format!("{:032x}", rand::random::<u128>());
+    // A leading letter: the server parses a variable's value as configuration, and a bare
+    // hex string such as `0e12…` would read as a malformed number.
+    let password = format!("client-{:032x}", rand::random::<u128>());
     let config = render(env.namespace.as_str(), &dir.path().join("jetstream"));
     let server = NatsServer::start(
         dir,

@@ -46,6 +46,10 @@ impl NatsServer {
         let config_file = dir.join("nats-server.conf");
         std::fs::write(&config_file, config).expect("writing the configuration");
         let log = dir.join("nats-server.log");
+        // What the server says before its log opens (a configuration it cannot parse) goes
+        // to stderr, so that is kept too.
+        let stderr = std::fs::File::create(dir.join("nats-server.stderr"))
+            .expect("creating the server's stderr file");
         let port = free_port();
         let mut command = Command::new(binary());
         command
@@ -56,7 +60,7 @@ impl NatsServer {
             .arg(&log)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(Stdio::from(stderr));
         for (name, value) in env {
             command.env(name, value);
         }
@@ -85,7 +89,9 @@ impl NatsServer {
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!(
-                    "nats-server exited ({status}):\n{}",
+                    "nats-server exited ({status}):\n{}{}",
+                    std::fs::read_to_string(self.dir.join("nats-server.stderr"))
+                        .unwrap_or_default(),
                     std::fs::read_to_string(log).unwrap_or_default()
                 );
             }
