@@ -17,10 +17,10 @@ pub const THROUGHPUT_WINDOW_DAYS: i64 = 28;
 /// How many pseudo-observations of the prior an overrun mean starts with.
 pub const OVERRUN_PRIOR_WEIGHT: f64 = 3.0;
 
-/// `ln((elapsed + 1) / (estimate + 1))`: how much longer than estimated a run took, finite even
-/// for a zero-hour run.
-pub fn log_overrun(elapsed_hours: f64, estimate_hours: f64) -> f64 {
-    ((elapsed_hours.max(0.0) + 1.0) / (estimate_hours.max(0.0) + 1.0)).ln()
+/// `ln((hours + 1) / (estimate + 1))`: how much longer than estimated a run took (in working
+/// hours), finite even for a zero-hour run.
+pub fn log_overrun(hours: f64, estimate_hours: f64) -> f64 {
+    ((hours.max(0.0) + 1.0) / (estimate_hours.max(0.0) + 1.0)).ln()
 }
 
 /// Signed hours from `from` to `to`.

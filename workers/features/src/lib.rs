@@ -62,6 +62,7 @@
 //! per-project window, and each p85 is recomputed over at most 100 values only when a completion
 //! enters its window.
 
+pub mod calendar;
 mod fold;
 mod history;
 mod schema;

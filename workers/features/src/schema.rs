@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Bump when a feature changes meaning without changing name: the hash changes with it.
-pub const FEATURE_SCHEMA_VERSION: u32 = 2;
+pub const FEATURE_SCHEMA_VERSION: u32 = 3;
 
 /// Declares the features once: the named row, [`FEATURE_NAMES`] and the conversion between them
 /// all come from this list, so names and values cannot fall out of order.
@@ -86,7 +86,8 @@ feature_schema! {
     /// The assignee's share of late completions among those with a due date, smoothed:
     /// `(late + 1) / (n + 4)`.
     assignee_late_share,
-    /// The assignee's mean overrun (`ln((elapsed + 1) / (estimate + 1))` per completed run),
+    /// The assignee's mean overrun (`ln((working + 1) / (estimate + 1))` per completed run, with
+    /// `working` the working hours of the run on the assignee's calendar),
     /// smoothed toward the global mean.
     assignee_log_overrun,
     /// Runs the assignee completed.
@@ -110,6 +111,17 @@ feature_schema! {
     hours_to_weekend,
     /// Days of the assignee's time off in the 14 days from the run's start.
     assignee_time_off_days_14,
+    /// Days from the run's start day to the first day of the assignee's next announced time
+    /// off (0 when it has begun), at most 365; 365 when none is announced. With the three
+    /// after it, this is the working calendar of the run that duration models measure time on.
+    time_off_1_in_days,
+    /// Days of that time off from the later of its first day and the run's start day; 0 when
+    /// none is announced.
+    time_off_1_days,
+    /// The same for the assignee's time off after that one.
+    time_off_2_in_days,
+    /// Its days, as for `time_off_1_days`.
+    time_off_2_days,
 }
 
 /// A task's feature values in [`FEATURE_NAMES`] order, every value finite.
@@ -166,7 +178,7 @@ mod tests {
         assert_eq!(unique.len(), FEATURE_NAMES.len());
         let row = FeatureRow {
             priority: 3.0,
-            assignee_time_off_days_14: 7.0,
+            time_off_2_days: 7.0,
             ..FeatureRow::default()
         };
         let features = row.to_features();
@@ -212,5 +224,5 @@ mod tests {
         assert_ne!(hash_schema(1, &["ab", "c"]), hash_schema(1, &["a", "bc"]));
     }
 
-    const PINNED_HASH: &str = "53dc4812a5344235";
+    const PINNED_HASH: &str = "083e9ba87dd5f380";
 }

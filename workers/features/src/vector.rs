@@ -85,6 +85,7 @@ impl FeatureState {
         let load = Workload::of(member, task);
         let global = self.global_log_overrun();
         let project = self.flows.get(&task.project_id);
+        let next_time_off = member.map_or(NO_TIME_OFF, |m| next_time_off(m, run_start));
         FeatureRow {
             estimate_hours: task.estimate_hours,
             log_estimate_hours: task.estimate_hours.ln_1p(),
@@ -128,6 +129,10 @@ impl FeatureState {
             start_hour: f64::from(run_start.num_seconds_from_midnight()) / 3600.0,
             hours_to_weekend: hours_to_weekend(run_start),
             assignee_time_off_days_14: member.map_or(0.0, |m| time_off_days(m, run_start, 14)),
+            time_off_1_in_days: next_time_off[0].0,
+            time_off_1_days: next_time_off[0].1,
+            time_off_2_in_days: next_time_off[1].0,
+            time_off_2_days: next_time_off[1].1,
         }
     }
 
@@ -241,6 +246,45 @@ fn hours_to_weekend(at: DateTime<Utc>) -> f64 {
         .unwrap_or_default()
         .and_utc();
     hours_between(at, midnight + chrono::Duration::days(days_left))
+}
+
+/// `(days until, days long)` of a period of time off that is not announced.
+pub(crate) const NO_TIME_OFF: [(f64, f64); 2] = [(MAX_DAYS_TO_TIME_OFF, 0.0); 2];
+/// Time off further ahead than this counts as none.
+pub const MAX_DAYS_TO_TIME_OFF: f64 = 365.0;
+
+/// The member's next two periods of time off from `from`'s day on, in the order they begin,
+/// as `(days until the first day, days long)`; a period under way counts from `from`'s day.
+/// Overlapping announcements are merged first, so the two never overlap.
+pub(crate) fn next_time_off(member: &MemberView, from: DateTime<Utc>) -> [(f64, f64); 2] {
+    let today = from.date_naive();
+    let mut periods: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = member
+        .time_off
+        .iter()
+        .filter(|(start, end)| *end >= today && start <= end)
+        .map(|(start, end)| ((*start).max(today), *end))
+        .collect();
+    periods.sort_unstable();
+    let mut merged: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = Vec::with_capacity(2);
+    for (start, end) in periods {
+        if let Some(last) = merged.last_mut()
+            && start <= last.1 + chrono::Duration::days(1)
+        {
+            last.1 = last.1.max(end);
+        } else if merged.len() == 2 {
+            break;
+        } else {
+            merged.push((start, end));
+        }
+    }
+    let mut next = NO_TIME_OFF;
+    for (slot, (start, end)) in next.iter_mut().zip(merged) {
+        let until = (start - today).num_days() as f64;
+        if until < MAX_DAYS_TO_TIME_OFF {
+            *slot = (until, (end - start).num_days() as f64 + 1.0);
+        }
+    }
+    next
 }
 
 /// Days of `member`'s time off within `days` days from `from` (both ends of a range included).

@@ -69,8 +69,15 @@ fn main() -> std::io::Result<()> {
     let split = data.time_split(0.2, 0.25);
     let x = data.gather(&split.fit);
     let y: Vec<f64> = split.fit.iter().map(|&i| log_hours[i]).collect();
-    model.duration = DurationModel::fit_forest(model.duration.baseline, &x, cols, &y, &config)
-        .map_err(std::io::Error::other)?;
+    model.duration = DurationModel::fit_forest(
+        model.duration.baseline,
+        model.duration.clock,
+        &x,
+        cols,
+        &y,
+        &config,
+    )
+    .map_err(std::io::Error::other)?;
     let log_p50 = model.duration.predict_log(&x, cols);
     let due: Vec<f64> = split
         .fit

@@ -1,4 +1,6 @@
-//! Duration models. All predict `log1p(hours)`; hours come back through `expm1`.
+//! Duration models. All predict `log1p(hours)`; hours come back through `expm1`. The hours are
+//! working hours of the run's calendar ([`Clock`]) when the rows carry it, carried to elapsed
+//! hours row by row.
 //!
 //! - Baseline: `estimate_hours × exp(assignee_log_overrun)`, the assignee's historical overrun
 //!   applied to the estimate. Needs no training, so a fresh installation uses it.
@@ -11,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{CalendarColumns, WorkingHours};
 use crate::dataset::{DatasetError, column_of};
 use crate::forest::{Forest, ForestConfig};
 use crate::linear::{LinearScore, fit_ols};
@@ -66,6 +69,50 @@ impl Baseline {
     }
 }
 
+/// The clock a duration model's hours run on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Clock {
+    /// Elapsed hours, nights, weekends and time off included.
+    Elapsed,
+    /// Working hours of the run's calendar, read from the row.
+    Working {
+        columns: CalendarColumns,
+        hours: WorkingHours,
+    },
+}
+
+impl Clock {
+    /// The working clock when the rows carry their calendar, else elapsed hours.
+    pub fn for_names(names: &[String]) -> Self {
+        CalendarColumns::from_names(names).map_or(Clock::Elapsed, |columns| Clock::Working {
+            columns,
+            hours: WorkingHours::default(),
+        })
+    }
+
+    /// This clock's hours in `elapsed` hours of the run that `row` describes.
+    pub fn from_elapsed(&self, row: &[f64], elapsed: f64) -> f64 {
+        match self {
+            Clock::Elapsed => elapsed,
+            Clock::Working { columns, hours } => columns.of(row, hours).working_hours(elapsed),
+        }
+    }
+
+    /// Elapsed hours until `hours` of this clock have passed in the run that `row` describes.
+    pub fn to_elapsed(&self, row: &[f64], hours: f64) -> f64 {
+        match self {
+            Clock::Elapsed => hours,
+            Clock::Working {
+                columns,
+                hours: working,
+            } => columns
+                .of(row, working)
+                .elapsed_hours(hours)
+                .clamp(MIN_HOURS, MAX_HOURS),
+        }
+    }
+}
+
 /// What is learned on top of the baseline.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum DurationLearner {
@@ -75,11 +122,12 @@ pub enum DurationLearner {
     Forest(Forest),
 }
 
-/// A duration model: the baseline columns and the learner.
+/// A duration model: the baseline columns, the learner, and the clock its hours run on.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DurationModel {
     pub baseline: Baseline,
     pub learner: DurationLearner,
+    pub clock: Clock,
 }
 
 /// The duration candidates.
@@ -114,7 +162,27 @@ impl DurationModel {
         self.kind().name()
     }
 
-    /// `log1p(hours)` for every row of a row-major `x` with `cols` columns.
+    /// The baseline alone: the overrun it applies is in working hours, so it runs on `clock`.
+    pub fn ratio(baseline: Baseline, clock: Clock) -> Self {
+        Self {
+            baseline,
+            learner: DurationLearner::Ratio,
+            clock,
+        }
+    }
+
+    /// Elapsed hours of `row`'s run from a prediction `log1p(hours)` of this model's clock.
+    pub fn elapsed_from_log(&self, row: &[f64], log_hours: f64) -> f64 {
+        self.clock.to_elapsed(row, hours_from_log(log_hours))
+    }
+
+    /// `log1p` of this model's hours in `elapsed` hours of `row`'s run: its training target.
+    pub fn log_from_elapsed(&self, row: &[f64], elapsed: f64) -> f64 {
+        self.clock.from_elapsed(row, elapsed).max(0.0).ln_1p()
+    }
+
+    /// `log1p(hours)` on this model's clock for every row of a row-major `x` with `cols`
+    /// columns.
     pub fn predict_log(&self, x: &[f64], cols: usize) -> Vec<f64> {
         match &self.learner {
             DurationLearner::Ratio => x
@@ -126,9 +194,10 @@ impl DurationModel {
         }
     }
 
-    /// Fits OLS on `log1p(hours)`.
+    /// Fits OLS on `log1p(hours)` of `clock`.
     pub fn fit_linear(
         baseline: Baseline,
+        clock: Clock,
         x: &[f64],
         cols: usize,
         log_hours: &[f64],
@@ -137,12 +206,14 @@ impl DurationModel {
         Ok(Self {
             baseline,
             learner: DurationLearner::Linear(score),
+            clock,
         })
     }
 
-    /// Fits a random forest on `log1p(hours)`.
+    /// Fits a random forest on `log1p(hours)` of `clock`.
     pub fn fit_forest(
         baseline: Baseline,
+        clock: Clock,
         x: &[f64],
         cols: usize,
         log_hours: &[f64],
@@ -152,6 +223,7 @@ impl DurationModel {
         Ok(Self {
             baseline,
             learner: DurationLearner::Forest(forest),
+            clock,
         })
     }
 }
@@ -166,10 +238,7 @@ mod tests {
 
     #[test]
     fn baseline_multiplies_the_estimate_by_the_historical_ratio() {
-        let model = DurationModel {
-            baseline: Baseline::from_names(&names()).unwrap(),
-            learner: DurationLearner::Ratio,
-        };
+        let model = DurationModel::ratio(Baseline::from_names(&names()).unwrap(), Clock::Elapsed);
         // 10 h × e^{ln 1.5} = 15 h
         let log = model.predict_log(&[1.5_f64.ln(), 10.0], 2);
         assert!((hours_from_log(log[0]) - 15.0).abs() < 1e-9);

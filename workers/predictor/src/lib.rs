@@ -4,6 +4,7 @@
 
 pub mod assignment;
 pub mod backtest;
+pub mod calendar;
 pub mod dataset;
 pub mod duration;
 pub mod emit;

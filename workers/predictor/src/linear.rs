@@ -11,13 +11,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::scaling::Standardiser;
 
-/// `intercept + Σ weights[j] · standardised(x[j])`.
+/// `intercept + Σ weights[j] · standardised(x[j])`, each `x[j]` first brought into the range
+/// it had in training.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearScore {
     pub scaler: Standardiser,
     pub intercept: f64,
     /// One weight per input column; 0 for columns that did not vary in training.
     pub weights: Vec<f64>,
+    /// Each column's lowest and highest value in training. A line fitted on tasks as they
+    /// start would otherwise run on without bound for a task long under way or long waiting
+    /// (an age, a load never seen), where a forest stays within what it saw.
+    pub ranges: Vec<(f64, f64)>,
 }
 
 impl LinearScore {
@@ -30,7 +35,13 @@ impl LinearScore {
         row.iter()
             .zip(&self.weights)
             .enumerate()
-            .map(|(j, (&v, &w))| w * self.scaler.scale(j, v))
+            .map(|(j, (&v, &w))| {
+                let v = self
+                    .ranges
+                    .get(j)
+                    .map_or(v, |&(low, high)| v.clamp(low, high));
+                w * self.scaler.scale(j, v)
+            })
             .sum::<f64>()
             + self.intercept
     }
@@ -49,7 +60,7 @@ pub fn fit_ols(x: &[f64], cols: usize, y: &[f64]) -> Result<LinearScore, String>
         .fit(&dataset)
         .map_err(|e| format!("least squares failed: {e}"))?;
     let params: Vec<f64> = fitted.params().to_vec();
-    finish(scaler, cols, &kept, fitted.intercept(), &params)
+    finish(scaler, ranges(x, cols), &kept, fitted.intercept(), &params)
 }
 
 /// L2-regularised logistic regression for P(`labels` is true).
@@ -74,7 +85,13 @@ pub fn fit_logistic(
         .map_err(|e| format!("logistic regression failed: {e}"))?;
     let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
     let params: Vec<f64> = fitted.params().iter().map(|w| sign * w).collect();
-    finish(scaler, cols, &kept, sign * fitted.intercept(), &params)
+    finish(
+        scaler,
+        ranges(x, cols),
+        &kept,
+        sign * fitted.intercept(),
+        &params,
+    )
 }
 
 /// The standardiser, the varying columns, and the standardised matrix of those columns.
@@ -96,14 +113,25 @@ fn standardised_records(
     Ok((scaler, kept, records))
 }
 
+/// Each column's lowest and highest value.
+fn ranges(x: &[f64], cols: usize) -> Vec<(f64, f64)> {
+    let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); cols];
+    for row in x.chunks_exact(cols) {
+        for (range, &v) in ranges.iter_mut().zip(row) {
+            *range = (range.0.min(v), range.1.max(v));
+        }
+    }
+    ranges
+}
+
 fn finish(
     scaler: Standardiser,
-    cols: usize,
+    ranges: Vec<(f64, f64)>,
     kept: &[usize],
     intercept: f64,
     params: &[f64],
 ) -> Result<LinearScore, String> {
-    let mut weights = vec![0.0; cols];
+    let mut weights = vec![0.0; ranges.len()];
     for (&j, &w) in kept.iter().zip(params) {
         weights[j] = w;
     }
@@ -114,6 +142,7 @@ fn finish(
         scaler,
         intercept,
         weights,
+        ranges,
     })
 }
 
@@ -135,7 +164,17 @@ mod tests {
         let fit = fit_ols(&x, 2, &y).unwrap();
         assert_eq!(fit.weights[1], 0.0);
         assert!((fit.score(&[10.0, 7.0]) - 23.0).abs() < 1e-9);
-        assert!((fit.score(&[-1.0, 0.0]) - 1.0).abs() < 1e-9);
+        assert!((fit.score(&[10.0, 0.0]) - 23.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_line_does_not_run_on_past_the_training_range() {
+        // x0 was 0..=19 in training: beyond, the score stays at the ends' scores.
+        let x: Vec<f64> = (0..20).map(f64::from).collect();
+        let y: Vec<f64> = (0..20).map(|i| 3.0 + 2.0 * f64::from(i)).collect();
+        let fit = fit_ols(&x, 1, &y).unwrap();
+        assert!((fit.score(&[-1.0]) - 3.0).abs() < 1e-9);
+        assert!((fit.score(&[1_000.0]) - 41.0).abs() < 1e-9);
     }
 
     /// The positive class (late) is the minority here, which 0.8.1 gets backwards unless the

@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::dataset::DatasetError;
-use crate::duration::{
-    Baseline, DEFAULT_ESTIMATE_HOURS, DurationLearner, DurationModel, hours_from_log,
-};
+use crate::duration::{Baseline, Clock, DEFAULT_ESTIMATE_HOURS, DurationModel};
 use crate::factors::{batch_with_means, top_factors};
 use crate::monte_carlo::DurationSampler;
 use crate::residuals::ResidualDistribution;
@@ -18,7 +16,7 @@ use crate::risk::RiskModel;
 pub use crate::factors::Factor;
 
 /// Bumped whenever a stored field of [`FittedModel`] changes meaning or shape.
-pub const MODEL_FORMAT: u32 = 1;
+pub const MODEL_FORMAT: u32 = 2;
 /// Versions of the crates whose serialised or numerical behaviour a stored model depends on.
 /// A tidy test checks them against `Cargo.lock`.
 pub const SMARTCORE_VERSION: &str = "0.7.0";
@@ -115,14 +113,12 @@ impl FittedModel {
     /// log-normal spread of sigma 0.5, risk from that distribution.
     pub fn baseline(names: Vec<String>, schema_hash: String) -> Result<Self, DatasetError> {
         let baseline = Baseline::from_names(&names)?;
+        let clock = Clock::for_names(&names);
         Ok(Self {
             names,
             schema_hash,
             versions: ModelVersions::current(),
-            duration: DurationModel {
-                baseline,
-                learner: DurationLearner::Ratio,
-            },
+            duration: DurationModel::ratio(baseline, clock),
             residuals: ResidualDistribution::default_spread(),
             risk: RiskModel::Distribution,
             feature_means: None,
@@ -148,11 +144,17 @@ impl FittedModel {
             _ => x.to_vec(),
         };
         let log_p50 = self.duration.predict_log(&batch, cols);
-        let p50_hours = hours_from_log(log_p50[0]);
-        let p90_hours = hours_from_log(log_p50[0] + self.residuals.p90_offset).max(p50_hours);
+        let p50_hours = self.duration.elapsed_from_log(x, log_p50[0]);
+        let p90_hours = self
+            .duration
+            .elapsed_from_log(x, log_p50[0] + self.residuals.p90_offset)
+            .max(p50_hours);
         let (late_probability, factors) = match hours_to_due {
             None => (None, Vec::new()),
             Some(h) => {
+                // On the model's clock: the factors' rows differ in their features, not in
+                // the run's calendar.
+                let h = self.duration.clock.from_elapsed(x, h);
                 let hours = vec![h; log_p50.len()];
                 let risks =
                     self.risk
@@ -171,8 +173,8 @@ impl FittedModel {
         })
     }
 
-    /// `log1p(p50)` of each row (one batch), e.g. to prepare Monte Carlo sampling.
-    pub fn log_p50(&self, rows: &[Vec<f64>]) -> Result<Vec<f64>, PredictError> {
+    /// `log1p(p50)` of each row (one batch) on the duration model's clock.
+    fn log_p50(&self, rows: &[Vec<f64>]) -> Result<Vec<f64>, PredictError> {
         let mut batch = Vec::with_capacity(rows.len() * self.names.len());
         for row in rows {
             self.check_width(row)?;
@@ -186,6 +188,8 @@ impl FittedModel {
     pub fn duration_sampler(&self, rows: &[Vec<f64>]) -> Result<ModelDurations<'_>, PredictError> {
         Ok(ModelDurations {
             log_p50: self.log_p50(rows)?,
+            rows: rows.to_vec(),
+            duration: &self.duration,
             residuals: &self.residuals,
         })
     }
@@ -198,7 +202,9 @@ impl FittedModel {
     ) -> Result<f64, PredictError> {
         self.check_width(x)?;
         let log_p50 = self.duration.predict_log(x, self.names.len())[0];
-        Ok(hours_from_log(log_p50 + self.residuals.sample(rng)))
+        Ok(self
+            .duration
+            .elapsed_from_log(x, log_p50 + self.residuals.sample(rng)))
     }
 
     /// Encodes as MessagePack: a header (versions, schema hash), then the model.
@@ -257,21 +263,23 @@ impl FittedModel {
     }
 }
 
-/// Draws task durations from a model's predictive distribution.
+/// Draws task durations (elapsed hours, on each task's calendar as of the forecast) from a
+/// model's predictive distribution.
 #[derive(Debug, Clone)]
 pub struct ModelDurations<'a> {
     log_p50: Vec<f64>,
+    rows: Vec<Vec<f64>>,
+    duration: &'a DurationModel,
     residuals: &'a ResidualDistribution,
 }
 
 impl DurationSampler for ModelDurations<'_> {
     fn sample_hours(&self, index: usize, rng: &mut StdRng) -> f64 {
-        let log_p50 = self
-            .log_p50
-            .get(index)
-            .copied()
-            .unwrap_or(DEFAULT_ESTIMATE_HOURS.ln_1p());
-        hours_from_log(log_p50 + self.residuals.sample(rng))
+        let draw = self.residuals.sample(rng);
+        match (self.log_p50.get(index), self.rows.get(index)) {
+            (Some(&log_p50), Some(row)) => self.duration.elapsed_from_log(row, log_p50 + draw),
+            _ => crate::duration::hours_from_log(DEFAULT_ESTIMATE_HOURS.ln_1p() + draw),
+        }
     }
 }
 

@@ -12,8 +12,10 @@
 //! - a started task needs only what remains: a draw conditional on exceeding the hours already
 //!   elapsed (by rejection), or 1 hour when no draw exceeds them.
 //!
-//! Durations are elapsed (calendar) hours, as the duration model predicts them, so no working
-//! calendar is applied. Dependency cycles are an error found before any run.
+//! Durations are elapsed hours, each carried from the model's working hours through its task's
+//! calendar as of the forecast (not as of the moment the simulated run would start: a task
+//! queued behind others crosses other weekends than those its row sees). Dependency cycles are
+//! an error found before any run.
 
 use std::collections::{HashMap, HashSet};
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::dataset::{Dataset, DatasetError, TimeSplit};
-use crate::duration::{Baseline, DurationKind, DurationLearner, DurationModel, hours_from_log};
+use crate::duration::{Baseline, Clock, DurationKind, DurationModel};
 use crate::forest::ForestConfig;
 use crate::metrics::{brier_score, coverage, log_loss, mae, rmse, roc_auc};
 use crate::model::{FittedModel, ModelVersions};
@@ -118,10 +118,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainingReport, 
     }
     let (duration, residuals) = chosen.map_or_else(
         || {
-            let model = DurationModel {
-                baseline,
-                learner: DurationLearner::Ratio,
-            };
+            let model = DurationModel::ratio(baseline, Clock::for_names(&dataset.names));
             (model, ResidualDistribution::default_spread())
         },
         |(_, fit)| fit,
@@ -155,8 +152,19 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainingReport, 
 struct Part {
     rows: Vec<usize>,
     x: Vec<f64>,
+    /// Elapsed hours.
     hours: Vec<f64>,
-    log_hours: Vec<f64>,
+}
+
+impl Part {
+    /// `log1p` of each row's duration on `clock`: the target of a model on that clock.
+    fn log_hours(&self, clock: &Clock, cols: usize) -> Vec<f64> {
+        self.x
+            .chunks_exact(cols)
+            .zip(&self.hours)
+            .map(|(row, &h)| clock.from_elapsed(row, h).max(0.0).ln_1p())
+            .collect()
+    }
 }
 
 struct Parts<'a> {
@@ -168,14 +176,10 @@ struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     fn new(dataset: &'a Dataset, split: &TimeSplit) -> Self {
-        let part = |rows: &[usize]| {
-            let hours: Vec<f64> = rows.iter().map(|&i| dataset.duration_hours[i]).collect();
-            Part {
-                rows: rows.to_vec(),
-                x: dataset.gather(rows),
-                log_hours: hours.iter().map(|h| h.ln_1p()).collect(),
-                hours,
-            }
+        let part = |rows: &[usize]| Part {
+            rows: rows.to_vec(),
+            x: dataset.gather(rows),
+            hours: rows.iter().map(|&i| dataset.duration_hours[i]).collect(),
         };
         Self {
             dataset,
@@ -197,22 +201,24 @@ fn duration_candidate(
     let cols = parts.dataset.cols;
     let fit = &parts.fit;
     let started = Instant::now();
+    // Working time when the rows carry their calendar.
+    let clock = Clock::for_names(&parts.dataset.names);
     let fitted = match kind {
-        DurationKind::Baseline => Ok(DurationModel {
-            baseline,
-            learner: DurationLearner::Ratio,
-        }),
+        DurationKind::Baseline => Ok(DurationModel::ratio(baseline, clock)),
         _ if fit.rows.len() < config.min_rows => Err(format!(
             "{} rows to fit on, at least {} needed",
             fit.rows.len(),
             config.min_rows
         )),
-        DurationKind::Linear => DurationModel::fit_linear(baseline, &fit.x, cols, &fit.log_hours),
+        DurationKind::Linear => {
+            DurationModel::fit_linear(baseline, clock, &fit.x, cols, &fit.log_hours(&clock, cols))
+        }
         DurationKind::Forest => DurationModel::fit_forest(
             baseline,
+            clock,
             &fit.x,
             cols,
-            &fit.log_hours,
+            &fit.log_hours(&clock, cols),
             &config.duration_forest,
         ),
     };
@@ -228,7 +234,7 @@ fn duration_candidate(
     let calibration = &parts.calibration;
     let predicted = model.predict_log(&calibration.x, cols);
     let residuals: Vec<f64> = calibration
-        .log_hours
+        .log_hours(&model.clock, cols)
         .iter()
         .zip(&predicted)
         .map(|(y, p)| y - p)
@@ -237,10 +243,12 @@ fn duration_candidate(
 
     let test = &parts.test;
     let log_p50 = model.predict_log(&test.x, cols);
-    let p50: Vec<f64> = log_p50.iter().map(|&l| hours_from_log(l)).collect();
-    let p90: Vec<f64> = log_p50
-        .iter()
-        .map(|&l| hours_from_log(l + residuals.p90_offset))
+    let rows = || test.x.chunks_exact(cols).zip(&log_p50);
+    let p50: Vec<f64> = rows()
+        .map(|(row, &l)| model.elapsed_from_log(row, l))
+        .collect();
+    let p90: Vec<f64> = rows()
+        .map(|(row, &l)| model.elapsed_from_log(row, l + residuals.p90_offset))
         .collect();
     report.mae = mae(&test.hours, &p50);
     report.rmse = rmse(&test.hours, &p50);
@@ -248,7 +256,8 @@ fn duration_candidate(
     (report, Some((model, residuals)))
 }
 
-/// Rows of a part that have a due date and a known outcome.
+/// Rows of a part that have a due date and a known outcome; the hours to the due date on the
+/// duration model's clock.
 struct RiskRows {
     x: Vec<f64>,
     log_p50: Vec<f64>,
@@ -272,6 +281,11 @@ impl RiskRows {
         }
         let x = dataset.gather(&rows);
         let log_p50 = duration.predict_log(&x, dataset.cols);
+        let hours_to_due = x
+            .chunks_exact(dataset.cols)
+            .zip(hours_to_due)
+            .map(|(row, h)| duration.clock.from_elapsed(row, h))
+            .collect();
         Self {
             x,
             log_p50,

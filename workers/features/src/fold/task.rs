@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use domain::{Event, MemberId, Move, ProjectId, TaskCreated, TaskId, TaskStatus};
 
 use super::{deduplicated, member_entry, sane_hours};
+use crate::calendar::{RunCalendar, WorkingHours};
 use crate::history::{hours_between, log_overrun};
 use crate::state::{Changes, FeatureState};
-use crate::view::{TaskView, normalized};
+use crate::vector::{NO_TIME_OFF, next_time_off};
+use crate::view::{MemberView, TaskView, normalized};
 
 /// What a task contributes to its assignee's workload and its project's open tasks.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,8 +158,10 @@ impl FeatureState {
             changes.tasks.extend(task.dependents.iter().copied());
             changes.tasks.extend(task.depends_on.iter().copied());
         }
-        let completed =
-            matches!(event, Event::TaskCompleted(_)).then(|| CompletedRun::of(task, at));
+        let completed = matches!(event, Event::TaskCompleted(_)).then(|| {
+            let assignee = task.assignee.and_then(|m| self.members.get(&m));
+            CompletedRun::of(task, assignee, at)
+        });
         self.move_load(before, after, changes);
         if let Some((dep, added)) = dependency
             && let Some(dep_task) = self.tasks.get_mut(&dep)
@@ -237,16 +241,23 @@ impl FeatureState {
 }
 
 impl CompletedRun {
-    fn of(task: &TaskView, at: DateTime<Utc>) -> Self {
+    /// The overrun compares the estimate with the working hours of the run (its assignee's
+    /// calendar), which is what the estimate is in; the cycle time stays elapsed.
+    fn of(task: &TaskView, assignee: Option<&MemberView>, at: DateTime<Utc>) -> Self {
         let cycle_hours = task
             .started_at
             .map_or(0.0, |start| hours_between(start, at).max(0.0));
+        let working_hours = task.started_at.map_or(0.0, |start| {
+            let time_off = assignee.map_or(NO_TIME_OFF, |m| next_time_off(m, start));
+            RunCalendar::starting(WorkingHours::default(), start, time_off)
+                .working_hours(cycle_hours)
+        });
         CompletedRun {
             project: task.project_id,
             assignee: task.assignee,
             labels: task.labels.clone(),
             cycle_hours,
-            overrun: log_overrun(cycle_hours, task.estimate_at_start),
+            overrun: log_overrun(working_hours, task.estimate_at_start),
             late: task.due_date.map(|due| at > due),
         }
     }

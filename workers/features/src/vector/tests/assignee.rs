@@ -136,3 +136,41 @@ fn workload_counts_the_assignees_other_open_tasks_in_every_project() {
         None
     );
 }
+
+#[test]
+fn the_next_two_periods_of_time_off_are_the_runs_calendar() {
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 3, d).unwrap();
+    let time_off = |from: u32, to: u32| {
+        domain::Event::MemberTimeOffAdded(domain::MemberTimeOffAdded {
+            member_id: member_id(1),
+            from: day(from),
+            to: day(to),
+        })
+    };
+    let mut world = World::new();
+    world.create(0.0, 1, NewTask::default());
+    let none = world.row_for(1, 1, 1.0);
+    assert_eq!(
+        (none.time_off_1_in_days, none.time_off_1_days),
+        (365.0, 0.0)
+    );
+    assert_eq!(
+        (none.time_off_2_in_days, none.time_off_2_days),
+        (365.0, 0.0)
+    );
+    // Announced out of order; one already over, two that touch (merged), one after them.
+    for (from, to) in [(24, 25), (1, 2), (10, 12), (13, 14), (20, 20)] {
+        world.apply(0.0, time_off(from, to));
+    }
+    // As of Monday 3 March: 10–14 March (7 days from now, 5 days), then 20 March.
+    let row = world.row_for(1, 1, 1.0);
+    assert_eq!((row.time_off_1_in_days, row.time_off_1_days), (7.0, 5.0));
+    assert_eq!((row.time_off_2_in_days, row.time_off_2_days), (17.0, 1.0));
+    // On 12 March the first has begun: three days of it are left.
+    let row = world.row_for(1, 1, 9.0 * 24.0);
+    assert_eq!((row.time_off_1_in_days, row.time_off_1_days), (0.0, 3.0));
+    assert_eq!((row.time_off_2_in_days, row.time_off_2_days), (8.0, 1.0));
+    // Somebody else's time off is not this member's.
+    let other = world.row_for(1, 2, 1.0);
+    assert_eq!(other.time_off_1_days, 0.0);
+}

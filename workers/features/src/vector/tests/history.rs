@@ -42,15 +42,16 @@ fn history_features_shrink_toward_their_priors() {
         (0.0, 0.0)
     );
 
-    // Task 1: 8 hours estimated, 31 elapsed, late. Task 2: 3 estimated, 3 elapsed, on time.
+    // Task 1: 8 hours estimated, 31 elapsed but 17 working (Monday from 09:00, Tuesday until
+    // 16:00), late. Task 2: 3 estimated, 3 working on Wednesday morning, on time.
     world.assign(0.0, 1, 1);
     world.step(0.0, 1, Move::Start);
     world.step(31.0, 1, Move::Complete);
-    world.assign(40.0, 2, 1);
-    world.step(40.0, 2, Move::Start);
-    world.step(43.0, 2, Move::Complete);
+    world.assign(47.0, 2, 1);
+    world.step(47.0, 2, Move::Start);
+    world.step(50.0, 2, Move::Complete);
 
-    let overrun = (32.0f64 / 9.0).ln();
+    let overrun = (18.0f64 / 9.0).ln();
     let global = overrun / 3.0;
     assert_close(world.state.global_log_overrun(), global);
     let row = world.row_for(3, 1, 50.0);
