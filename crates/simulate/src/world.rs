@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use domain::{ProjectStatus, TaskStatus};
 use uuid::Uuid;
 
+use crate::assignment::CompletedRun;
 use crate::duration::Label;
 use crate::random::Dice;
 
@@ -53,6 +54,10 @@ impl Skills {
             .collect()
     }
 
+    pub(crate) fn static_names(self) -> Vec<&'static str> {
+        self.list().into_iter().map(|s| SKILLS[s]).collect()
+    }
+
     pub(crate) fn draw_one(dice: &mut Dice) -> usize {
         dice.weighted(&SKILL_SHARES)
     }
@@ -84,6 +89,10 @@ pub(crate) struct Member {
     pub(crate) queue: BTreeSet<Key>,
     /// Assigned tasks not started yet, ready or not.
     pub(crate) assigned_todo: u32,
+    /// Assigned tasks neither done for good nor cancelled, in any project.
+    pub(crate) open: BTreeSet<u32>,
+    /// Runs completed so far, as the log shows them.
+    pub(crate) completed: Vec<CompletedRun>,
 }
 
 pub(crate) struct Milestone {

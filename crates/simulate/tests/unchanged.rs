@@ -35,6 +35,10 @@ fn the_default_simulation_is_byte_for_byte_what_it_was() {
         (11, 20_000, (20_032, 3_109_872_812_004_988_352)),
     ];
     for (seed, target, expected) in pinned {
-        assert_eq!(digest(seed, target), expected, "seed {seed}, {target} commands");
+        assert_eq!(
+            digest(seed, target),
+            expected,
+            "seed {seed}, {target} commands"
+        );
     }
 }

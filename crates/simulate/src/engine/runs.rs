@@ -3,7 +3,9 @@
 
 use domain::TaskStatus;
 
+use super::streams::Purpose;
 use super::{Engine, Happening};
+use crate::assignment::CompletedRun;
 use crate::clock::{WORKING_HOURS_PER_WEEK, after_working, hours_between};
 use crate::command::{Actor, Cmd};
 use crate::duration::{Luck, SKILL_MISMATCH, base_hours};
@@ -28,8 +30,13 @@ pub(crate) enum Step {
 }
 
 impl Engine {
-    /// Member `m` starts task `t`: the run is drawn, its steps scheduled, the truth noted.
+    /// Member `m` starts task `t`: the run is drawn, its steps scheduled, the truth noted. In a
+    /// replay the luck comes from the task's own stream, so that it is the same whoever runs it.
     pub(super) fn start_run(&mut self, t: u32, m: u32) {
+        self.keyed_task(t, Purpose::Run, |engine| engine.draw_run(t, m));
+    }
+
+    fn draw_run(&mut self, t: u32, m: u32) {
         let now = self.now;
         let task = &self.tasks[t as usize];
         let member = &self.members[m as usize];
@@ -111,6 +118,11 @@ impl Engine {
                 if last {
                     if let Some(run) = self.tasks[t as usize].run.as_mut() {
                         run.completed_at = Some(self.now);
+                        let done = CompletedRun {
+                            estimate_hours: run.estimate,
+                            elapsed_hours: hours_between(run.started_at, self.now),
+                        };
+                        self.members[m as usize].completed.push(done);
                     }
                     self.end_run(t, m);
                 }
