@@ -64,12 +64,14 @@ pub struct CandidateView<'a> {
     pub history: &'a [CompletedRun],
 }
 
-/// A run as the log shows it: the estimate when it started and the business hours from its
-/// first start to its last completion.
+/// A run as the log shows it: the estimate when it started, the business hours from its first
+/// start to its last completion, and the share of the task's skills the member had (1 for a
+/// task that asks for none).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CompletedRun {
     pub estimate_hours: f64,
     pub elapsed_hours: f64,
+    pub skill_match: f64,
 }
 
 /// The balanced-workload choice: fewest open tasks, then the smallest member id.

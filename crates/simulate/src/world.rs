@@ -58,6 +58,14 @@ impl Skills {
         self.list().into_iter().map(|s| SKILLS[s]).collect()
     }
 
+    /// The share of `needed` in `self`; 1 when nothing is needed.
+    pub(crate) fn share_of(self, needed: Skills) -> f64 {
+        match needed.0.count_ones() {
+            0 => 1.0,
+            n => f64::from(self.common(needed)) / f64::from(n),
+        }
+    }
+
     pub(crate) fn draw_one(dice: &mut Dice) -> usize {
         dice.weighted(&SKILL_SHARES)
     }
@@ -144,6 +152,8 @@ pub(crate) struct Run {
     pub(crate) started_at: i64,
     pub(crate) estimate: f64,
     pub(crate) expected_hours: f64,
+    /// The share of the task's skills the member has (1 if it asks for none): visible.
+    pub(crate) skill_match: f64,
     pub(crate) completed_at: Option<i64>,
     pub(crate) blocked: bool,
     pub(crate) reopened: bool,
@@ -230,5 +240,8 @@ mod tests {
         assert!(!rust_sql.covers(Skills::default().with(2)));
         assert_eq!(rust_sql.names(), ["rust", "sql"]);
         assert_eq!(rust_sql.common(Skills::default().with(0).with(5)), 1);
+        assert_eq!(rust_sql.share_of(Skills::default().with(0).with(5)), 0.5);
+        assert_eq!(rust_sql.share_of(Skills::default()), 1.0);
+        assert_eq!(Skills::default().share_of(rust_sql), 0.0);
     }
 }

@@ -164,7 +164,7 @@ impl Engine {
         }
         while let Some(Reverse(next)) = self.queue.pop() {
             self.now = next.at;
-            self.happen(next.what);
+            self.happen_keyed(next.what);
         }
     }
 

@@ -29,6 +29,21 @@ pub(crate) enum Step {
     Cancel,
 }
 
+impl Step {
+    pub(super) fn index(self) -> u8 {
+        match self {
+            Step::LogWork(_) => 0,
+            Step::Block => 1,
+            Step::Unblock => 2,
+            Step::ChangeEstimate(_) => 3,
+            Step::Complete { last } => 4 + u8::from(last),
+            Step::Reopen => 6,
+            Step::Restart => 7,
+            Step::Cancel => 8,
+        }
+    }
+}
+
 impl Engine {
     /// Member `m` starts task `t`: the run is drawn, its steps scheduled, the truth noted. In a
     /// replay the luck comes from the task's own stream, so that it is the same whoever runs it.
@@ -52,6 +67,7 @@ impl Engine {
             * self.projects[task.project as usize].estimate_bias;
         let base = base_hours(effort, member.in_progress, member.capacity);
         let (label, estimate, capacity) = (task.label, task.estimate, member.capacity);
+        let skill_match = member.skills.share_of(task.skills);
         let median = self.medians.median(label, base);
         let luck = Luck::draw(&mut self.dice, label, base);
         let steps = script(&mut self.dice, base, effort, &luck, estimate, capacity);
@@ -74,6 +90,7 @@ impl Engine {
             started_at: now,
             estimate,
             expected_hours,
+            skill_match,
             completed_at: None,
             blocked: false,
             reopened: false,
@@ -121,6 +138,7 @@ impl Engine {
                         let done = CompletedRun {
                             estimate_hours: run.estimate,
                             elapsed_hours: hours_between(run.started_at, self.now),
+                            skill_match: run.skill_match,
                         };
                         self.members[m as usize].completed.push(done);
                     }

@@ -1,8 +1,10 @@
 //! Keyed random streams for the replay: a task's attributes, its planned changes and its luck are
 //! drawn from streams of their own, so they do not depend on who drew what before (common random
-//! numbers). The default history keeps the one shared stream it was written with.
+//! numbers). Every other happening draws from a stream keyed by what it is and when, so that
+//! what one member or project draws does not shift what another draws. The default history
+//! keeps the one shared stream it was written with.
 
-use super::Engine;
+use super::{Engine, Happening};
 use crate::random::Dice;
 
 /// What a keyed stream is for; one stream per task and purpose.
@@ -63,6 +65,47 @@ impl Engine {
         let result = f(self);
         self.dice = shared;
         result
+    }
+
+    /// Lets `what` happen, in a replay drawing from the stream of `(what, now)`.
+    pub(super) fn happen_keyed(&mut self, what: Happening) {
+        if !self.keyed_streams {
+            return self.happen(what);
+        }
+        let key = mix(self.happening_key(what) ^ mix(self.now as u64));
+        let local = Dice::new(mix(self.seed ^ key));
+        let shared = std::mem::replace(&mut self.dice, local);
+        self.happen(what);
+        self.dice = shared;
+    }
+
+    /// Names a happening the same under every policy: tasks by their place in the plan, not by
+    /// the order of creation.
+    fn happening_key(&self, what: Happening) -> u64 {
+        let task = |t: u32| {
+            let task = &self.tasks[t as usize];
+            (u64::from(task.project) << 20) ^ u64::from(task.ordinal)
+        };
+        let (kind, a, b): (u64, u64, u64) = match what {
+            Happening::ProjectStart(p) => (1, p.into(), 0),
+            Happening::CreateTask(p, left) => (2, p.into(), left.into()),
+            Happening::Planning(p) => (3, p.into(), 0),
+            Happening::Tick(m) => (4, m.into(), 0),
+            Happening::Look(m) => (5, m.into(), 0),
+            Happening::AnnounceTimeOff(m, i) => (6, m.into(), i.into()),
+            Happening::ChangeCapacity(m) => (7, m.into(), 0),
+            Happening::Todo(t, change) => (8, task(t), change.index().into()),
+            Happening::Step(t, step) => (9, task(t), step.index().into()),
+            Happening::MilestoneSeal(p, ms) => (10, p.into(), ms.into()),
+            Happening::MilestoneDue(p, ms) => (11, p.into(), ms.into()),
+            Happening::MilestoneComplete(p, ms) => (12, p.into(), ms.into()),
+            Happening::Rename(p) => (13, p.into(), 0),
+            Happening::Hold(p) => (14, p.into(), 0),
+            Happening::Resume(p) => (15, p.into(), 0),
+            Happening::Close(p) => (16, p.into(), 0),
+            Happening::SampleLoad => (17, 0, 0),
+        };
+        mix(kind << 58 ^ a << 16 ^ b)
     }
 
     /// [`Engine::keyed`] for an existing task.

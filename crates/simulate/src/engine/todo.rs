@@ -23,7 +23,7 @@ pub(crate) enum TodoChange {
 }
 
 impl TodoChange {
-    fn index(self) -> u8 {
+    pub(super) fn index(self) -> u8 {
         match self {
             TodoChange::Estimate => 0,
             TodoChange::DueDate => 1,
