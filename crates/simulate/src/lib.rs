@@ -58,9 +58,11 @@
 //! are pulled from the backlog as above, under every policy). The policies are the simulated
 //! planner's habit (the default history), Jira's balanced workload, and a ranking from outside
 //! that sees only what the log shows ([`TaskView`], [`CandidateView`]). In a replay each task's
-//! attributes, planned changes and luck come from random streams keyed by the task, so a task
-//! is the same, with the same luck, whoever does it; [`score`] then compares lateness over the
-//! tasks judged under every policy, and the spread of the members' load.
+//! attributes, planned changes and luck come from random streams keyed by the task, and every
+//! other happening's from a stream keyed by what it is and when, so a task is the same, with
+//! the same luck, whoever does it; [`score`] then compares lateness over the tasks judged under
+//! every policy, and the spread of the members' load. Teams are still recruited from whoever is
+//! free, which the policies change, so the pairing is close but not exact.
 //!
 //! # Size
 //!

@@ -1,10 +1,11 @@
 //! The same seeded workload played under several assignment policies, for a paired comparison.
 //!
-//! The plan (projects, teams, how many tasks and when) is the one [`crate::simulate`] sizes for
-//! the config. Every play then draws each task's attributes, planned changes and luck from
-//! streams keyed by the task (common random numbers), so a task is the same task with the same
-//! luck under every policy; what differs is who gets it at creation, and what follows from that
-//! (queues, hand-overs, who pulls which backlog task, team growth). Even the planner's own policy
+//! The plan (projects, their sizes and starts) is the one [`crate::simulate`] sizes for the
+//! config. Every play then draws each task's attributes, planned changes and luck from streams
+//! keyed by the task, and every other happening's from a stream keyed by what and when (common
+//! random numbers), so a task is the same task with the same luck under every policy; what
+//! differs is who gets it at creation, and what follows from that (queues, hand-overs, who pulls
+//! which backlog task, who is free to join a new project's team, and so its plan). Even the planner's own policy
 //! is replayed this way, so its figures differ from the default history's.
 
 mod metrics;
