@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use domain::TaskStatus;
 
+use crate::assignment::AssignmentPolicy;
 use crate::clock::{WEEK, next_work_time, to_datetime};
 use crate::config::SimConfig;
 use crate::engine::{Engine, ProjectPlan};
@@ -34,7 +35,7 @@ const PLAN_STREAM: u64 = 0x2545_f491_4f6c_dd1d;
 pub fn simulate(config: &SimConfig) -> Simulation {
     let present = config.present.timestamp();
     let begin = present - i64::from(config.history_weeks()) * WEEK;
-    let engine = sized_play(config.seed, begin, present, config.target_events.max(1));
+    let (engine, _) = sized_play(config.seed, begin, present, config.target_events.max(1));
     let mut ids = Dice::new(config.seed ^ COMMAND_ID_STREAM);
     Simulation {
         commands: envelope::write(&engine, &mut ids),
@@ -46,10 +47,12 @@ pub fn simulate(config: &SimConfig) -> Simulation {
 /// Plays the history with the number of tasks that gives about `target` commands: proportional
 /// steps, then bisection between the closest numbers found too small and too big. A small
 /// history's size is noisy and jumps with its number of tasks (another world is drawn), so once
-/// the bracket closes, untried neighbours are played too, and the closest wins.
-fn sized_play(seed: u64, begin: i64, present: i64, target: usize) -> Engine {
+/// the bracket closes, untried neighbours are played too, and the closest wins. Returns the play
+/// and its number of tasks.
+pub(crate) fn sized_play(seed: u64, begin: i64, present: i64, target: usize) -> (Engine, u32) {
     let mut tasks = (target as f64 / COMMANDS_PER_TASK).round().max(1.0) as u32;
     let mut best = play(seed, begin, present, tasks);
+    let mut best_tasks = tasks;
     let mut last = best.emitted.len();
     let mut played = last;
     let mut tried = BTreeSet::from([tasks]);
@@ -79,14 +82,30 @@ fn sized_play(seed: u64, begin: i64, present: i64, target: usize) -> Engine {
         played += last;
         if last.abs_diff(target) < best.emitted.len().abs_diff(target) {
             best = next;
+            best_tasks = tasks;
         }
     }
-    best
+    (best, best_tasks)
 }
 
 fn play(seed: u64, begin: i64, present: i64, tasks: u32) -> Engine {
     let mut engine = Engine::new(seed, present);
     let plans = plan_projects(&mut Dice::new(seed ^ PLAN_STREAM), tasks, begin, present);
+    engine.run(plans);
+    engine
+}
+
+/// A play of the same plan as [`play`], as a replay under `policy`.
+pub(crate) fn replay_play(
+    seed: u64,
+    begin: i64,
+    present: i64,
+    tasks: u32,
+    policy: AssignmentPolicy,
+) -> Engine {
+    let mut engine = Engine::new(seed, present);
+    let plans = plan_projects(&mut Dice::new(seed ^ PLAN_STREAM), tasks, begin, present);
+    engine.replay(policy, begin);
     engine.run(plans);
     engine
 }

@@ -51,12 +51,26 @@
 //! along the run (in total `effort × N` hours, plus rework); a few runs are re-estimated midway
 //! (the truth keeps the estimate at the start) and a few (1.2%) are cancelled.
 //!
+//! # Assignment policies and the replay
+//!
+//! [`replay`] plays the workload [`simulate`] would size for a config once per
+//! [`AssignmentPolicy`]: who gets a task assigned at its creation (half of the tasks; the rest
+//! are pulled from the backlog as above, under every policy). The policies are the simulated
+//! planner's habit (the default history), Jira's balanced workload, and a ranking from outside
+//! that sees only what the log shows ([`TaskView`], [`CandidateView`]). In a replay each task's
+//! attributes, planned changes and luck come from random streams keyed by the task, and every
+//! other happening's from a stream keyed by what it is and when, so a task is the same, with
+//! the same luck, whoever does it; [`score`] then compares lateness over the tasks judged under
+//! every policy, and the spread of the members' load. Teams are still recruited from whoever is
+//! free, which the policies change, so the pairing is close but not exact.
+//!
 //! # Size
 //!
 //! `target_events` sets the number of tasks (about 7 commands each, with the projects' and
 //! members' own); the history is replayed with a corrected number of tasks until the count is
 //! within 3% of the target. A million commands take about two seconds in release mode.
 
+mod assignment;
 mod clock;
 mod command;
 mod config;
@@ -66,9 +80,16 @@ mod envelope;
 mod history;
 mod output;
 mod random;
+mod replay;
 mod words;
 mod world;
 
+pub use assignment::{
+    AssigneeRanking, AssignmentPolicy, CandidateView, CompletedRun, TaskView, fewest_open_tasks,
+};
 pub use config::SimConfig;
 pub use history::simulate;
 pub use output::{SimCommand, Simulation, TRUTH_CSV_HEADER, TruthRow};
+pub use replay::{
+    PolicyRun, PolicyScore, TaskOutcome, coefficient_of_variation, mean_weekly_cv, replay, score,
+};

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use domain::{ProjectStatus, TaskStatus};
 use uuid::Uuid;
 
+use crate::assignment::CompletedRun;
 use crate::duration::Label;
 use crate::random::Dice;
 
@@ -53,6 +54,18 @@ impl Skills {
             .collect()
     }
 
+    pub(crate) fn static_names(self) -> Vec<&'static str> {
+        self.list().into_iter().map(|s| SKILLS[s]).collect()
+    }
+
+    /// The share of `needed` in `self`; 1 when nothing is needed.
+    pub(crate) fn share_of(self, needed: Skills) -> f64 {
+        match needed.0.count_ones() {
+            0 => 1.0,
+            n => f64::from(self.common(needed)) / f64::from(n),
+        }
+    }
+
     pub(crate) fn draw_one(dice: &mut Dice) -> usize {
         dice.weighted(&SKILL_SHARES)
     }
@@ -84,6 +97,10 @@ pub(crate) struct Member {
     pub(crate) queue: BTreeSet<Key>,
     /// Assigned tasks not started yet, ready or not.
     pub(crate) assigned_todo: u32,
+    /// Assigned tasks neither done for good nor cancelled, in any project.
+    pub(crate) open: BTreeSet<u32>,
+    /// Runs completed so far, as the log shows them.
+    pub(crate) completed: Vec<CompletedRun>,
 }
 
 pub(crate) struct Milestone {
@@ -135,6 +152,8 @@ pub(crate) struct Run {
     pub(crate) started_at: i64,
     pub(crate) estimate: f64,
     pub(crate) expected_hours: f64,
+    /// The share of the task's skills the member has (1 if it asks for none): visible.
+    pub(crate) skill_match: f64,
     pub(crate) completed_at: Option<i64>,
     pub(crate) blocked: bool,
     pub(crate) reopened: bool,
@@ -221,5 +240,8 @@ mod tests {
         assert!(!rust_sql.covers(Skills::default().with(2)));
         assert_eq!(rust_sql.names(), ["rust", "sql"]);
         assert_eq!(rust_sql.common(Skills::default().with(0).with(5)), 1);
+        assert_eq!(rust_sql.share_of(Skills::default().with(0).with(5)), 0.5);
+        assert_eq!(rust_sql.share_of(Skills::default()), 1.0);
+        assert_eq!(Skills::default().share_of(rust_sql), 0.0);
     }
 }

@@ -231,6 +231,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
         "bench ml: the prediction worker while {} simulated commands go through the whole path at full speed",
         options.commands
     ));
+    super::assignment::run(SEED, options.log_events)?;
     Ok(())
 }
 

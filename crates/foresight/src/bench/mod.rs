@@ -3,6 +3,7 @@
 
 mod api;
 mod append;
+mod assignment;
 mod bulk_log;
 mod commands;
 mod fleet;
@@ -39,6 +40,9 @@ pub enum Bench {
     /// The models on a simulated log: error against the floor and scikit-learn, calibration,
     /// retraining time, prediction latency.
     Ml,
+    /// Assignment on replay alone: the simulated planner, balanced workload and the product's
+    /// recommendation on `bench ml`'s workload (`--log-events`), lateness and load spread.
+    Assign,
     /// Every role as a process, a steady mixed load, roles killed and restarted at random;
     /// then commands, events, duplicates and losses counted, peak lag and memory per role.
     Soak,
@@ -97,6 +101,7 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
         Bench::Projections => projections::run(&config, &options).await,
         Bench::Api => api::run(&config, &options).await,
         Bench::Ml => ml::run(&config, &options).await,
+        Bench::Assign => assignment::run(assignment::STANDALONE_SEED, options.log_events),
         Bench::Soak => soak::run(&config, &options).await,
     };
     if !options.keep {

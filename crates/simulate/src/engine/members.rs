@@ -47,6 +47,8 @@ impl Engine {
             projects: Vec::new(),
             queue: BTreeSet::new(),
             assigned_todo: 0,
+            open: BTreeSet::new(),
+            completed: Vec::new(),
         };
         let m = self.members.len() as u32;
         self.members.push(member);
@@ -137,12 +139,12 @@ impl Engine {
         match other {
             Some(o) if self.dice.chance(0.6) => {
                 self.emit(Actor::Planner, Cmd::Assign(t, o));
-                self.tasks[t as usize].assignee = Some(o);
+                self.set_assignee(t, Some(o));
                 self.members[o as usize].assigned_todo += 1;
             }
             _ => {
                 self.emit(Actor::Member(m), Cmd::Unassign(t));
-                self.tasks[t as usize].assignee = None;
+                self.set_assignee(t, None);
             }
         }
         self.enqueue(t);
@@ -163,7 +165,7 @@ impl Engine {
                 self.members[previous as usize].assigned_todo -= 1;
             }
             self.emit(Actor::Member(m), Cmd::Assign(t, m));
-            self.tasks[t as usize].assignee = Some(m);
+            self.set_assignee(t, Some(m));
             self.members[m as usize].assigned_todo += 1;
         }
         self.start_run(t, m);

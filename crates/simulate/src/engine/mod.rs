@@ -1,16 +1,19 @@
 //! The discrete-event loop: scheduled happenings in business-time order, each emitting commands
 //! at its own time, so the commands come out ordered by `occurred_at`.
 
+mod assign;
 mod members;
 mod projects;
 mod runs;
+mod streams;
 mod tasks;
 mod todo;
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::clock::next_work_time;
+use crate::assignment::AssignmentPolicy;
+use crate::clock::{WEEK, next_work_time};
 use crate::command::{Actor, Cmd, Emitted};
 use crate::duration::Medians;
 use crate::random::Dice;
@@ -41,6 +44,8 @@ enum Happening {
     Hold(u32),
     Resume(u32),
     Close(u32),
+    /// The replay's weekly look at every member's open work.
+    SampleLoad,
 }
 
 struct Scheduled {
@@ -98,7 +103,13 @@ impl Pools {
 
 /// The world and its clock.
 pub(crate) struct Engine {
+    seed: u64,
     dice: Dice,
+    /// Draw each task's attributes, changes and luck from streams of its own (the replay).
+    keyed_streams: bool,
+    policy: AssignmentPolicy,
+    /// The replay's weekly samples: per member in an open project, open hours over capacity.
+    pub(crate) load_samples: Vec<Vec<f64>>,
     medians: &'static Medians,
     now: i64,
     present: i64,
@@ -114,7 +125,11 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(seed: u64, present: i64) -> Self {
         Engine {
+            seed,
             dice: Dice::new(seed),
+            keyed_streams: false,
+            policy: AssignmentPolicy::Planner,
+            load_samples: Vec::new(),
             medians: Medians::get(),
             now: i64::MIN,
             present,
@@ -128,6 +143,18 @@ impl Engine {
         }
     }
 
+    /// Makes this a replay: keyed random streams, `policy` for new tasks, and weekly load samples
+    /// from `begin` on. Call before [`Engine::run`].
+    pub(crate) fn replay(&mut self, policy: AssignmentPolicy, begin: i64) {
+        self.keyed_streams = true;
+        self.policy = policy;
+        let mut at = begin + WEEK;
+        while at <= self.present {
+            self.at(at, Happening::SampleLoad);
+            at += WEEK;
+        }
+    }
+
     /// Plays the history to the present.
     pub(crate) fn run(&mut self, plans: Vec<ProjectPlan>) {
         for plan in plans {
@@ -137,7 +164,7 @@ impl Engine {
         }
         while let Some(Reverse(next)) = self.queue.pop() {
             self.now = next.at;
-            self.happen(next.what);
+            self.happen_keyed(next.what);
         }
     }
 
@@ -159,6 +186,7 @@ impl Engine {
             Happening::Hold(p) => self.hold(p),
             Happening::Resume(p) => self.resume(p),
             Happening::Close(p) => self.close(p),
+            Happening::SampleLoad => self.sample_load(),
         }
     }
 

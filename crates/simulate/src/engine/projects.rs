@@ -184,6 +184,9 @@ impl Engine {
         let task = &mut self.tasks[t as usize];
         task.closed = true;
         let (p, milestone) = (task.project, task.milestone);
+        if let Some(m) = task.assignee {
+            self.members[m as usize].open.remove(&t);
+        }
         self.projects[p as usize].open_tasks -= 1;
         if let Some(ms) = milestone {
             self.projects[p as usize].milestones[usize::from(ms)].open_tasks -= 1;

@@ -3,7 +3,9 @@
 
 use domain::TaskStatus;
 
+use super::streams::Purpose;
 use super::{Engine, Happening};
+use crate::assignment::CompletedRun;
 use crate::clock::{WORKING_HOURS_PER_WEEK, after_working, hours_between};
 use crate::command::{Actor, Cmd};
 use crate::duration::{Luck, SKILL_MISMATCH, base_hours};
@@ -27,9 +29,29 @@ pub(crate) enum Step {
     Cancel,
 }
 
+impl Step {
+    pub(super) fn index(self) -> u8 {
+        match self {
+            Step::LogWork(_) => 0,
+            Step::Block => 1,
+            Step::Unblock => 2,
+            Step::ChangeEstimate(_) => 3,
+            Step::Complete { last } => 4 + u8::from(last),
+            Step::Reopen => 6,
+            Step::Restart => 7,
+            Step::Cancel => 8,
+        }
+    }
+}
+
 impl Engine {
-    /// Member `m` starts task `t`: the run is drawn, its steps scheduled, the truth noted.
+    /// Member `m` starts task `t`: the run is drawn, its steps scheduled, the truth noted. In a
+    /// replay the luck comes from the task's own stream, so that it is the same whoever runs it.
     pub(super) fn start_run(&mut self, t: u32, m: u32) {
+        self.keyed_task(t, Purpose::Run, |engine| engine.draw_run(t, m));
+    }
+
+    fn draw_run(&mut self, t: u32, m: u32) {
         let now = self.now;
         let task = &self.tasks[t as usize];
         let member = &self.members[m as usize];
@@ -45,6 +67,7 @@ impl Engine {
             * self.projects[task.project as usize].estimate_bias;
         let base = base_hours(effort, member.in_progress, member.capacity);
         let (label, estimate, capacity) = (task.label, task.estimate, member.capacity);
+        let skill_match = member.skills.share_of(task.skills);
         let median = self.medians.median(label, base);
         let luck = Luck::draw(&mut self.dice, label, base);
         let steps = script(&mut self.dice, base, effort, &luck, estimate, capacity);
@@ -67,6 +90,7 @@ impl Engine {
             started_at: now,
             estimate,
             expected_hours,
+            skill_match,
             completed_at: None,
             blocked: false,
             reopened: false,
@@ -111,6 +135,12 @@ impl Engine {
                 if last {
                     if let Some(run) = self.tasks[t as usize].run.as_mut() {
                         run.completed_at = Some(self.now);
+                        let done = CompletedRun {
+                            estimate_hours: run.estimate,
+                            elapsed_hours: hours_between(run.started_at, self.now),
+                            skill_match: run.skill_match,
+                        };
+                        self.members[m as usize].completed.push(done);
                     }
                     self.end_run(t, m);
                 }

@@ -2,6 +2,7 @@
 
 use domain::TaskStatus;
 
+use super::streams::Purpose;
 use super::{Engine, Happening};
 use crate::clock::{DAY, HOUR, day_of, end_of_day, workday_at_or_after};
 use crate::command::{Actor, Cmd};
@@ -21,6 +22,13 @@ fn priority_weights(label: Label) -> [f64; 4] {
 impl Engine {
     /// Creates one task of project `p`, and schedules the rest of the batch a few minutes apart.
     pub(super) fn create_task(&mut self, p: u32, left: u32) {
+        let ordinal = self.projects[p as usize].tasks.len() as u32 + 1;
+        self.keyed(p, ordinal, Purpose::Create, |engine| {
+            engine.draw_task(p, left, ordinal)
+        });
+    }
+
+    fn draw_task(&mut self, p: u32, left: u32, ordinal: u32) {
         if left > 1 {
             let minutes = self.dice.between(2.0, 20.0);
             self.later(minutes / 60.0, Happening::CreateTask(p, left - 1));
@@ -45,7 +53,9 @@ impl Engine {
         let described = dice.chance(0.4);
         let milestone = self.milestone_for_new_task(p);
         let due = self.draw_due(p, milestone, estimate);
-        let deps = self.draw_dependencies(p);
+        let deps = self.keyed(p, ordinal, Purpose::Dependencies, |engine| {
+            engine.draw_dependencies(p)
+        });
         let unfinished = deps.iter().filter(|&&d| !self.is_finished(d)).count() as u32;
         for &d in &deps {
             self.tasks[d as usize].dependents.push(t);
@@ -85,14 +95,14 @@ impl Engine {
         });
         self.emit(Actor::Planner, Cmd::CreateTask(t));
         if self.dice.chance(0.5)
-            && let Some(m) = self.planned_assignee(t)
+            && let Some(m) = self.keyed_task(t, Purpose::Assign, |e| e.planned_assignee(t))
         {
             self.emit(Actor::Planner, Cmd::Assign(t, m));
-            self.tasks[t as usize].assignee = Some(m);
+            self.set_assignee(t, Some(m));
             self.members[m as usize].assigned_todo += 1;
         }
         self.became_ready(t);
-        self.schedule_todo_changes(t);
+        self.keyed_task(t, Purpose::PlanChanges, |e| e.schedule_todo_changes(t));
     }
 
     /// Completed or cancelled: nothing to wait for any more.
@@ -139,23 +149,5 @@ impl Engine {
             }
         }
         deps
-    }
-
-    /// Mostly the least loaded project member with the skills; sometimes anyone.
-    fn planned_assignee(&mut self, t: u32) -> Option<u32> {
-        let task = &self.tasks[t as usize];
-        let team = &self.projects[task.project as usize].members;
-        if team.is_empty() {
-            return None;
-        }
-        if self.dice.chance(0.15) {
-            return Some(team[self.dice.index(team.len())]);
-        }
-        let load = |m: &u32| self.members[*m as usize].assigned_todo;
-        team.iter()
-            .filter(|&&m| self.members[m as usize].skills.covers(task.skills))
-            .min_by_key(|m| load(m))
-            .or_else(|| team.iter().min_by_key(|m| load(m)))
-            .copied()
     }
 }

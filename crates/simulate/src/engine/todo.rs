@@ -2,6 +2,7 @@
 
 use domain::TaskStatus;
 
+use super::streams::Purpose;
 use super::{Engine, Happening};
 use crate::clock::{day_of, end_of_day, workday_at_or_after};
 use crate::command::{Actor, Cmd};
@@ -19,6 +20,20 @@ pub(crate) enum TodoChange {
     /// Blocked before it starts (waiting on something), for a few days.
     Block,
     Unblock,
+}
+
+impl TodoChange {
+    pub(super) fn index(self) -> u8 {
+        match self {
+            TodoChange::Estimate => 0,
+            TodoChange::DueDate => 1,
+            TodoChange::Cancel => 2,
+            TodoChange::AddDependency => 3,
+            TodoChange::RemoveDependency => 4,
+            TodoChange::Block => 5,
+            TodoChange::Unblock => 6,
+        }
+    }
 }
 
 /// Dependencies added later point to one of this many tasks created just before.
@@ -46,7 +61,15 @@ impl Engine {
         }
     }
 
+    /// In a replay, each planned change draws from its own stream: whether it still applies
+    /// depends on the play, and its draws must not shift the task's others.
     pub(super) fn todo_change(&mut self, t: u32, change: TodoChange) {
+        self.keyed_task(t, Purpose::Change(change.index()), |engine| {
+            engine.apply_todo_change(t, change)
+        });
+    }
+
+    fn apply_todo_change(&mut self, t: u32, change: TodoChange) {
         let task = &self.tasks[t as usize];
         if let TodoChange::Unblock = change {
             if task.status == TaskStatus::Blocked && task.run.is_none() {
