@@ -77,6 +77,11 @@ impl RunCalendar {
         Self::new(hours, weekday, hour, time_off)
     }
 
+    /// A run starting at `start` with no time off: a team's calendar rather than a person's.
+    pub fn team(hours: WorkingHours, start: DateTime<Utc>) -> Self {
+        Self::starting(hours, start, [(0.0, 0.0); 2])
+    }
+
     /// Working hours within the first `elapsed` hours of the run.
     pub fn working_hours(&self, elapsed: f64) -> f64 {
         if elapsed.is_nan() || elapsed <= 0.0 {

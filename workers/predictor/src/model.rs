@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::calendar::WorkingHours;
 use crate::dataset::DatasetError;
 use crate::duration::{Baseline, Clock, DEFAULT_ESTIMATE_HOURS, DurationModel};
 use crate::factors::{batch_with_means, top_factors};
@@ -188,13 +189,26 @@ impl FittedModel {
     pub fn duration_sampler(&self, rows: &[Vec<f64>]) -> Result<ModelDurations<'_>, PredictError> {
         Ok(ModelDurations {
             log_p50: self.log_p50(rows)?,
-            rows: rows.to_vec(),
-            duration: &self.duration,
             residuals: &self.residuals,
         })
     }
 
-    /// One duration (hours) drawn from the predictive distribution of row `x`.
+    /// The working calendar the model's durations are measured on; `None` for elapsed hours.
+    /// A Monte Carlo forecast with its samples runs on this clock.
+    pub fn working_hours(&self) -> Option<WorkingHours> {
+        match self.duration.clock {
+            Clock::Working { hours, .. } => Some(hours),
+            Clock::Elapsed => None,
+        }
+    }
+
+    /// The hours of the model's clock in the `elapsed` hours since the start of the run that
+    /// `row` describes: how long a started task has run, as the Monte Carlo counts it.
+    pub fn hours_run(&self, row: &[f64], elapsed: f64) -> f64 {
+        self.duration.clock.from_elapsed(row, elapsed.max(0.0))
+    }
+
+    /// One duration (elapsed hours) drawn from the predictive distribution of row `x`.
     pub fn sample_duration<R: Rng + ?Sized>(
         &self,
         x: &[f64],
@@ -263,23 +277,22 @@ impl FittedModel {
     }
 }
 
-/// Draws task durations (elapsed hours, on each task's calendar as of the forecast) from a
-/// model's predictive distribution.
+/// Draws task durations from a model's predictive distribution, in hours of the model's clock
+/// ([`FittedModel::working_hours`]).
 #[derive(Debug, Clone)]
 pub struct ModelDurations<'a> {
     log_p50: Vec<f64>,
-    rows: Vec<Vec<f64>>,
-    duration: &'a DurationModel,
     residuals: &'a ResidualDistribution,
 }
 
 impl DurationSampler for ModelDurations<'_> {
     fn sample_hours(&self, index: usize, rng: &mut StdRng) -> f64 {
-        let draw = self.residuals.sample(rng);
-        match (self.log_p50.get(index), self.rows.get(index)) {
-            (Some(&log_p50), Some(row)) => self.duration.elapsed_from_log(row, log_p50 + draw),
-            _ => crate::duration::hours_from_log(DEFAULT_ESTIMATE_HOURS.ln_1p() + draw),
-        }
+        let log_p50 = self
+            .log_p50
+            .get(index)
+            .copied()
+            .unwrap_or(DEFAULT_ESTIMATE_HOURS.ln_1p());
+        crate::duration::hours_from_log(log_p50 + self.residuals.sample(rng))
     }
 }
 

@@ -12,10 +12,12 @@
 //! - a started task needs only what remains: a draw conditional on exceeding the hours already
 //!   elapsed (by rejection), or 1 hour when no draw exceeds them.
 //!
-//! Durations are elapsed hours, each carried from the model's working hours through its task's
-//! calendar as of the forecast (not as of the moment the simulated run would start: a task
-//! queued behind others crosses other weekends than those its row sees). Dependency cycles are
-//! an error found before any run.
+//! Runs are scheduled on the duration model's clock: with [`ForecastInput::working_hours`],
+//! durations, the time started tasks have run, and the finish of each run are working hours from
+//! `as_of`, turned into dates through the team's working calendar at the end (so a task queued
+//! behind others crosses the weekends its own start meets, and members' time off is not
+//! modelled); without it they are elapsed hours. Dependency cycles are an error found before any
+//! run.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
 
+use crate::calendar::{RunCalendar, WorkingHours};
 use crate::metrics::quantiles;
 use schedule::Plan;
 pub use schedule::{HOURS_PER_LANE, lanes_for};
@@ -41,7 +44,8 @@ pub struct RemainingTask {
     pub milestone: Option<Uuid>,
     pub depends_on: Vec<Uuid>,
     pub assignee: Option<Uuid>,
-    /// Hours since the task was started; 0 for a task not started.
+    /// Hours since the task was started, on the forecast's clock (working hours with
+    /// [`ForecastInput::working_hours`]); 0 for a task not started.
     pub already_elapsed_hours: f64,
 }
 
@@ -67,6 +71,8 @@ pub struct ForecastInput {
     pub deadline: Option<DateTime<Utc>>,
     pub runs: usize,
     pub seed: u64,
+    /// The working calendar the durations are measured on; `None` for elapsed hours.
+    pub working_hours: Option<WorkingHours>,
 }
 
 /// Draws the full duration (hours) of task `index` of [`ForecastInput::tasks`].
@@ -187,14 +193,14 @@ pub fn forecast(
             hours.push(done);
         }
     }
-    let completion = percentiles(input.as_of, &project_hours);
+    let completion = percentiles(input, &project_hours);
     let due_of: HashMap<Uuid, Option<DateTime<Utc>>> =
         input.milestones.iter().map(|m| (m.id, m.due)).collect();
     let milestones = milestone_ids
         .iter()
         .zip(&milestone_hours)
         .map(|(&id, hours)| {
-            let completion = percentiles(input.as_of, hours);
+            let completion = percentiles(input, hours);
             let due = due_of.get(&id).copied().flatten();
             MilestoneForecast {
                 milestone: id,
@@ -257,9 +263,15 @@ fn milestone_order(input: &ForecastInput) -> Vec<Uuid> {
         .collect()
 }
 
-fn percentiles(as_of: DateTime<Utc>, hours: &[f64]) -> Percentiles {
+fn percentiles(input: &ForecastInput, hours: &[f64]) -> Percentiles {
     let q = quantiles(hours, &[0.5, 0.85, 0.95]).unwrap_or_else(|| vec![0.0; 3]);
-    let at = |h: f64| as_of + Duration::milliseconds((h * 3_600_000.0).round() as i64);
+    let calendar = input
+        .working_hours
+        .map(|working| RunCalendar::team(working, input.as_of));
+    let at = |h: f64| {
+        let elapsed = calendar.map_or(h, |c| c.elapsed_hours(h));
+        input.as_of + Duration::milliseconds((elapsed * 3_600_000.0).round() as i64)
+    };
     Percentiles {
         p50: at(q[0]),
         p85: at(q[1]),

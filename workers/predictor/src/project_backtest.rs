@@ -240,7 +240,8 @@ fn forecast_at(
     let open: BTreeSet<TaskId> = tasks.iter().map(|t| t.id).collect();
     let remaining = tasks
         .iter()
-        .map(|t| RemainingTask {
+        .zip(&rows)
+        .map(|(t, row)| RemainingTask {
             id: t.id.0,
             milestone: t.milestone_id.map(|m| m.0),
             depends_on: t
@@ -251,7 +252,7 @@ fn forecast_at(
                 .collect(),
             assignee: t.assignee.map(|m| m.0),
             already_elapsed_hours: t.started_at.map_or(0.0, |s| {
-                ((as_of - s).num_seconds() as f64 / 3600.0).max(0.0)
+                model.hours_run(row, (as_of - s).num_seconds() as f64 / 3600.0)
             }),
         })
         .collect();
@@ -277,6 +278,7 @@ fn forecast_at(
         deadline: view.deadline.map(end_of_day),
         runs,
         seed,
+        working_hours: model.working_hours(),
     };
     let sampler = model.duration_sampler(&rows)?;
     Ok(monte_carlo::forecast(&input, &sampler)

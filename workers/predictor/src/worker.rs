@@ -438,7 +438,8 @@ impl Predictor {
                     .collect(),
                 assignee: t.context.assignee,
                 already_elapsed_hours: t.context.started_at.map_or(0.0, |s| {
-                    ((as_of - s).num_seconds() as f64 / 3600.0).max(0.0)
+                    let elapsed = (as_of - s).num_seconds() as f64 / 3600.0;
+                    self.model.hours_run(&t.features, elapsed)
                 }),
             })
             .collect();
@@ -466,6 +467,7 @@ impl Predictor {
             deadline: context.deadline.map(end_of_day),
             runs: ctx.config.runs,
             seed: project.as_u64_pair().0,
+            working_hours: self.model.working_hours(),
         };
         let result = match monte_carlo::forecast(&input, &sampler) {
             Ok(result) => result,

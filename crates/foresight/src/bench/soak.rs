@@ -23,6 +23,10 @@ use crate::workload::{self, Outgoing};
 const PROJECTS: usize = 20;
 /// How long the drain may take once the load stops.
 const DRAIN_LIMIT: Duration = Duration::from_secs(300);
+/// How long the log must stand still, every reader at its head, before the drain is over: the
+/// prediction worker appends after the projections have caught up (it reacts to the features
+/// they wrote), so one moment at the head is not the end.
+const QUIET_FOR: Duration = Duration::from_secs(5);
 
 pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> {
     let services = crate::roles::connect(config, "bench").await?;
@@ -188,10 +192,11 @@ async fn watch(fleet: Arc<Mutex<Fleet>>, peaks: Arc<Mutex<BTreeMap<String, f64>>
     }
 }
 
-/// Waits until every sent command has its outcome and every reader of the log is at its
-/// head; the seconds it took.
+/// Waits until every sent command has its outcome and every reader of the log has stayed at
+/// its head, the head unmoved, for [`QUIET_FOR`]; the seconds it took until the last move.
 async fn drain(pool: &sqlx::PgPool, sent: &[Uuid]) -> anyhow::Result<f64> {
     let started = Instant::now();
+    let mut quiet_since: Option<(i64, Instant)> = None;
     while started.elapsed() < DRAIN_LIMIT {
         let answered: i64 =
             sqlx::query_scalar("SELECT count(*) FROM command_results WHERE command_id = ANY($1)")
@@ -202,8 +207,18 @@ async fn drain(pool: &sqlx::PgPool, sent: &[Uuid]) -> anyhow::Result<f64> {
         for (_, checkpoint) in store::all_checkpoints(pool).await? {
             behind += store::lag_after(pool, checkpoint).await?.0;
         }
+        let head = store::head_position(pool).await?;
         if answered as usize == sent.len() && behind == 0 {
-            return Ok(started.elapsed().as_secs_f64());
+            match quiet_since {
+                Some((at, since)) if at == head => {
+                    if since.elapsed() >= QUIET_FOR {
+                        return Ok((since - started).as_secs_f64());
+                    }
+                }
+                _ => quiet_since = Some((head, Instant::now())),
+            }
+        } else {
+            quiet_since = None;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }

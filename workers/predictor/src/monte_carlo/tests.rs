@@ -33,6 +33,7 @@ fn input(tasks: Vec<RemainingTask>) -> ForecastInput {
         deadline: None,
         runs: 200,
         seed: 42,
+        working_hours: None,
     }
 }
 
@@ -54,6 +55,29 @@ fn a_chain_finishes_after_the_sum_of_its_durations() {
     assert_eq!(result.completion.p50, expected);
     assert_eq!(result.completion.p95, expected);
     assert_eq!(result.health, Health::OnTrack);
+}
+
+#[test]
+fn on_working_hours_a_chain_crosses_the_weekends_its_runs_meet() {
+    // From Monday 09:00, 30 working hours then 30 more on the team's calendar: the first ends
+    // Thursday 09:00 (9 + 10 + 10 + 1), the second the next Tuesday 09:00 (49 by Friday 18:00,
+    // then 10 on Monday and 1 on Tuesday).
+    let tasks = vec![task(1, &[]), task(2, &[1])];
+    let mut input = input(tasks);
+    input.working_hours = Some(WorkingHours::default());
+    input.tasks[0].milestone = Some(id(7));
+    let result = forecast(&input, &fixed(&[30.0, 30.0])).unwrap();
+    assert_eq!(result.completion.p50, as_of() + Duration::days(8));
+    assert_eq!(
+        result.milestones[0].completion.p50,
+        as_of() + Duration::days(3)
+    );
+    // A started task has run 20 of its 30 working hours: 10 are left, 9 on Monday and 1 on
+    // Tuesday.
+    input.tasks.truncate(1);
+    input.tasks[0].already_elapsed_hours = 20.0;
+    let result = forecast(&input, &fixed(&[30.0])).unwrap();
+    assert_eq!(result.completion.p50, as_of() + Duration::days(1));
 }
 
 #[test]
