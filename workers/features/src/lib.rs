@@ -84,6 +84,8 @@ pub use history::{
 pub use schema::{FEATURE_NAMES, FEATURE_SCHEMA_VERSION, FeatureRow, Features, schema_hash};
 pub use state::{Changes, FeatureState};
 pub use training::{Sample, TrainingLog};
-pub use vector::{DAYS_TO_DUE_RANGE, MAX_LOGGED_OVER_ESTIMATE, MIN_CAPACITY_HOURS_PER_WEEK};
+pub use vector::{
+    DAYS_TO_DUE_RANGE, MAX_LOGGED_OVER_ESTIMATE, MIN_CAPACITY_HOURS_PER_WEEK, share_of_skills,
+};
 pub use view::{DEFAULT_CAPACITY_HOURS_PER_WEEK, MemberHistory, MemberView, ProjectView, TaskView};
 pub use worker::FeatureWorker;

@@ -203,20 +203,23 @@ impl Workload {
     }
 }
 
-/// The share of the task's skills the member has: 1 when the task asks for none.
+/// The share of the task's skills the member has: 1 when the task asks for none, 0 without a
+/// member.
 fn skill_match(task: &TaskView, member: Option<&MemberView>) -> f64 {
-    if task.skills.is_empty() {
+    match member {
+        Some(member) => share_of_skills(&task.skills, |skill| member.skills.contains(skill)),
+        None if task.skills.is_empty() => 1.0,
+        None => 0.0,
+    }
+}
+
+/// The share of the `asked` skills that `has`: 1 when none are asked. The `skill_match`
+/// feature, for whoever else ranks members by it.
+pub fn share_of_skills<S>(asked: &[S], has: impl Fn(&S) -> bool) -> f64 {
+    if asked.is_empty() {
         return 1.0;
     }
-    let Some(member) = member else {
-        return 0.0;
-    };
-    let matched = task
-        .skills
-        .iter()
-        .filter(|skill| member.skills.contains(skill))
-        .count();
-    matched as f64 / task.skills.len() as f64
+    asked.iter().filter(|skill| has(skill)).count() as f64 / asked.len() as f64
 }
 
 fn logged_over_estimate(task: &TaskView) -> f64 {

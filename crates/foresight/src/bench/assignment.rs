@@ -246,15 +246,7 @@ fn baseline_hours(estimate: f64, ratio: f64) -> f64 {
 
 /// The share of the task's skills the member has, as the feature worker measures it.
 fn skill_match(task: &TaskView, candidate: &CandidateView<'_>) -> f64 {
-    if task.skills.is_empty() {
-        return 1.0;
-    }
-    let matched = task
-        .skills
-        .iter()
-        .filter(|s| candidate.skills.contains(s))
-        .count();
-    matched as f64 / task.skills.len() as f64
+    features::share_of_skills(&task.skills, |skill| candidate.skills.contains(skill))
 }
 
 #[cfg(test)]
