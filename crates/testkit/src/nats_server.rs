@@ -41,35 +41,26 @@ impl NatsServer {
 
     /// Starts `nats-server` with `config` (a configuration file's text) in `dir`, with `env`
     /// set for the `$VARIABLES` the configuration reads; returns once it accepts connections.
+    /// A port taken between choosing it and binding it (another test's server, a client's
+    /// ephemeral port) is chosen again.
     pub fn start(dir: PreparedDir, config: &str, env: &[(&str, &str)]) -> NatsServer {
         let dir = dir.keep();
         let config_file = dir.join("nats-server.conf");
         std::fs::write(&config_file, config).expect("writing the configuration");
-        let log = dir.join("nats-server.log");
-        // What the server says before its log opens (a configuration it cannot parse) goes
-        // to stderr, so that is kept too.
-        let stderr = std::fs::File::create(dir.join("nats-server.stderr"))
-            .expect("creating the server's stderr file");
-        let port = free_port();
-        let mut command = Command::new(binary());
-        command
-            .arg("-c")
-            .arg(&config_file)
-            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
-            .arg("-l")
-            .arg(&log)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(stderr));
-        for (name, value) in env {
-            command.env(name, value);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = free_port();
+            let mut child = spawn(&config_file, &dir, port, env);
+            match wait_until_ready(&mut child, &dir, port) {
+                Ok(()) => return NatsServer { child, port, dir },
+                Err(said) if said.contains("address already in use") && attempt < 5 => {}
+                Err(said) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    panic!("nats-server did not start:\n{said}")
+                }
+            }
         }
-        let child = command
-            .spawn()
-            .expect("nats-server must be installed (see scripts/services.sh)");
-        let mut server = NatsServer { child, port, dir };
-        server.wait_until_listening(&log);
-        server
     }
 
     pub fn url(&self) -> String {
@@ -80,30 +71,59 @@ impl NatsServer {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
 
-    fn wait_until_listening(&mut self, log: &Path) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "nats-server exited ({status}):\n{}{}",
-                    std::fs::read_to_string(self.dir.join("nats-server.stderr"))
-                        .unwrap_or_default(),
-                    std::fs::read_to_string(log).unwrap_or_default()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "nats-server did not listen on {} in time:\n{}",
-                self.port,
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
+/// Ready when the server's own log says so: a connection to the port alone could reach another
+/// server that took the same port. `Err` with what the server said if it exited.
+fn wait_until_ready(child: &mut Child, dir: &Path, port: u16) -> Result<(), String> {
+    let said = || {
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        format!("{}{}", read("nats-server.stderr"), read("nats-server.log"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("exited ({status}):\n{}", said()));
         }
+        let log = std::fs::read_to_string(dir.join("nats-server.log")).unwrap_or_default();
+        if log.contains("Server is ready")
+            && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("no answer on {port} in time:\n{}", said()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `nats-server -c config -a 127.0.0.1 -p port`, its log and stderr in `dir` (both new).
+fn spawn(config_file: &Path, dir: &Path, port: u16, env: &[(&str, &str)]) -> Child {
+    let log = dir.join("nats-server.log");
+    let _ = std::fs::remove_file(&log);
+    // What the server says before its log opens (a configuration it cannot parse) goes to
+    // stderr, so that is kept too.
+    let stderr = std::fs::File::create(dir.join("nats-server.stderr"))
+        .expect("creating the server's stderr file");
+    let mut command = Command::new(binary());
+    command
+        .arg("-c")
+        .arg(config_file)
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .arg("-l")
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(stderr));
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+        .spawn()
+        .expect("nats-server must be installed (see scripts/services.sh)")
 }
 
 impl Drop for NatsServer {
