@@ -89,6 +89,10 @@ pub fn parse(body: &[u8]) -> Result<Value, Refused> {
 /// A key as it may appear in a field path or a message: control characters escaped, at most
 /// [`MAX_KEY_CHARS`] characters. A key is the client's text, as long and as odd as it likes.
 pub fn printable(key: &str) -> String {
+    if key.is_empty() {
+        // An empty key still has to be seen in a field's path: `payload."".x`, not `payload..x`.
+        return "\"\"".to_owned();
+    }
     printable_within(key, MAX_KEY_CHARS)
 }
 
@@ -370,5 +374,13 @@ mod tests {
             MAX_KEY_CHARS + 1
         );
         assert_eq!(printable("é"), "é");
+        assert_eq!(printable(""), "\"\"");
+    }
+
+    #[test]
+    fn a_broken_message_after_an_empty_key_names_it() {
+        let refused = parse(br#"{"command_id":"x",""ype":"task.start"}"#).unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("\"\""));
+        assert!(refused.message.starts_with("\"\": "), "{}", refused.message);
     }
 }
