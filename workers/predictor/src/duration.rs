@@ -120,6 +120,8 @@ pub enum DurationLearner {
     Ratio,
     Linear(LinearScore),
     Forest(Forest),
+    /// The mean of the two in `log1p(hours)`.
+    Blend(LinearScore, Forest),
 }
 
 /// A duration model: the baseline columns, the learner, and the clock its hours run on.
@@ -136,6 +138,7 @@ pub enum DurationKind {
     Baseline,
     Linear,
     Forest,
+    Blend,
 }
 
 impl DurationKind {
@@ -145,6 +148,7 @@ impl DurationKind {
             DurationKind::Baseline => "baseline",
             DurationKind::Linear => "linear",
             DurationKind::Forest => "forest",
+            DurationKind::Blend => "blend",
         }
     }
 }
@@ -155,6 +159,7 @@ impl DurationModel {
             DurationLearner::Ratio => DurationKind::Baseline,
             DurationLearner::Linear(_) => DurationKind::Linear,
             DurationLearner::Forest(_) => DurationKind::Forest,
+            DurationLearner::Blend(..) => DurationKind::Blend,
         }
     }
 
@@ -191,6 +196,32 @@ impl DurationModel {
                 .collect(),
             DurationLearner::Linear(score) => score.scores(&self.baseline.augment(x, cols)),
             DurationLearner::Forest(forest) => forest.predict(&self.baseline.augment(x, cols)),
+            DurationLearner::Blend(score, forest) => {
+                let augmented = self.baseline.augment(x, cols);
+                let line = score.scores(&augmented);
+                let trees = forest.predict(&augmented);
+                line.iter()
+                    .zip(&trees)
+                    .map(|(a, b)| 0.5 * (a + b))
+                    .collect()
+            }
+        }
+    }
+
+    /// The mean of a linear model and a forest fitted on the same baseline and clock; `None`
+    /// for other learners.
+    pub fn blend(linear: DurationModel, forest: DurationModel) -> Option<Self> {
+        match (linear.learner, forest.learner) {
+            (DurationLearner::Linear(score), DurationLearner::Forest(trees))
+                if linear.baseline == forest.baseline && linear.clock == forest.clock =>
+            {
+                Some(Self {
+                    baseline: linear.baseline,
+                    learner: DurationLearner::Blend(score, trees),
+                    clock: linear.clock,
+                })
+            }
+            _ => None,
         }
     }
 

@@ -17,7 +17,7 @@ use crate::risk::RiskModel;
 pub use crate::factors::Factor;
 
 /// Bumped whenever a stored field of [`FittedModel`] changes meaning or shape.
-pub const MODEL_FORMAT: u32 = 2;
+pub const MODEL_FORMAT: u32 = 3;
 /// Versions of the crates whose serialised or numerical behaviour a stored model depends on.
 /// A tidy test checks them against `Cargo.lock`.
 pub const SMARTCORE_VERSION: &str = "0.7.0";

@@ -61,6 +61,14 @@ fn learned_models_beat_the_baseline_with_calibrated_p90() {
         assert!(c.rmse.unwrap() >= c.mae.unwrap());
     }
     assert_ne!(report.chosen.duration.name(), "baseline");
+    // The blend is measured like the others, and the chosen model has the lowest MAE.
+    let blend = report_of(&report, CandidateKind::Duration, "blend");
+    assert!(blend.failure.is_none() && blend.p90_coverage.is_some());
+    let lowest = ["baseline", "linear", "forest", "blend"]
+        .map(mae)
+        .into_iter()
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(mae(report.chosen.duration.name()), lowest);
     for name in ["distribution", "logistic", "forest"] {
         let c = report_of(&report, CandidateKind::Risk, name);
         assert!(c.failure.is_none(), "{name}: {:?}", c.failure);
@@ -76,6 +84,38 @@ fn learned_models_beat_the_baseline_with_calibrated_p90() {
         .fold(0.0, f64::max);
     let chosen = report_of(&report, CandidateKind::Risk, report.chosen.risk.name());
     assert_eq!(chosen.risk_auc, Some(best_auc));
+}
+
+#[test]
+fn a_blend_predicts_the_mean_of_its_two_models() {
+    let data = task_table(1500, 9, 5);
+    let config = quick_config();
+    let split = data.time_split(config.test_share, config.calibration_share);
+    let x = data.gather(&split.fit);
+    let y: Vec<f64> = split
+        .fit
+        .iter()
+        .map(|&i| data.duration_hours[i].ln_1p())
+        .collect();
+    let baseline = Baseline::from_names(&data.names).unwrap();
+    let clock = Clock::for_names(&data.names);
+    let fit_linear = || DurationModel::fit_linear(baseline, clock, &x, data.cols, &y).unwrap();
+    let fit_forest = || {
+        DurationModel::fit_forest(baseline, clock, &x, data.cols, &y, &config.duration_forest)
+            .unwrap()
+    };
+    let (linear, forest) = (fit_linear(), fit_forest());
+    let rows = data.gather(&split.test);
+    let (a, b) = (
+        linear.predict_log(&rows, data.cols),
+        forest.predict_log(&rows, data.cols),
+    );
+    let blend = DurationModel::blend(fit_linear(), fit_forest()).unwrap();
+    assert_eq!(blend.name(), "blend");
+    for ((p, a), b) in blend.predict_log(&rows, data.cols).iter().zip(&a).zip(&b) {
+        assert!((p - 0.5 * (a + b)).abs() < 1e-12);
+    }
+    assert!(DurationModel::blend(fit_forest(), fit_linear()).is_none());
 }
 
 #[test]
