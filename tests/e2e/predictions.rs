@@ -186,7 +186,24 @@ async fn open_tasks_are_predicted_and_the_predictions_reach_the_api() {
         .expect("the unassigned task gets a recommendation");
     let candidates = recommendation["candidates"].as_array().unwrap();
     assert_eq!(candidates.len(), 2, "both project members, best first");
-    assert!(candidates[0]["expected_finish"].as_str() <= candidates[1]["expected_finish"].as_str());
+    // Best first: the fewest hours past due dates caused, then the earliest finish.
+    let rank = |c: &Value| {
+        (
+            c["expected_hours_late"]
+                .as_f64()
+                .expect("expected_hours_late"),
+            c["expected_finish"]
+                .as_str()
+                .expect("expected_finish")
+                .to_owned(),
+        )
+    };
+    let (first, second) = (rank(&candidates[0]), rank(&candidates[1]));
+    assert!(first.0 >= 0.0, "{recommendation}");
+    assert!(
+        first.0 < second.0 || (first.0 == second.0 && first.1 <= second.1),
+        "{recommendation}"
+    );
 
     // The API shows them: the task's forecast and risk, the card's risk, the project forecast.
     wait_caught_up(&env, "boards", Duration::from_secs(20)).await;
@@ -205,6 +222,19 @@ async fn open_tasks_are_predicted_and_the_predictions_reach_the_api() {
     assert!(
         task["risk"]["late_probability"].as_f64().is_some(),
         "{task}"
+    );
+    let (status, _, _, unassigned) = get(&router, &format!("/v1/tasks/{}", plan.unassigned)).await;
+    assert_eq!(status, StatusCode::OK, "{unassigned}");
+    let shown = &unassigned["recommended_assignees"]["candidates"];
+    let made = predictions(&env, "prediction.assignment_recommended").await;
+    assert!(
+        made.iter()
+            .any(|r| r["task_id"] == json!(plan.unassigned) && &r["candidates"] == shown),
+        "the unassigned task shows a recommendation the worker made: {unassigned}"
+    );
+    assert!(
+        task["recommended_assignees"].is_null(),
+        "an assigned task shows none: {task}"
     );
     let (status, _, _, forecast) =
         get(&router, &format!("/v1/projects/{}/forecast", plan.project)).await;

@@ -157,7 +157,8 @@ pub(crate) fn event_payload(t: EventType) -> Value {
                 "expected_finish": "2025-05-02T15:00:00Z",
                 "predicted_duration_hours": 20.0,
                 "skill_match": 1.0,
-                "load_after": 0.8
+                "load_after": 0.8,
+                "expected_hours_late": 0.0
             }],
             "model_version": "3",
             "as_of": "2025-04-29T08:00:00Z"

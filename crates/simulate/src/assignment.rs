@@ -60,8 +60,22 @@ pub struct CandidateView<'a> {
     pub open_tasks: u32,
     /// The current estimates of those open tasks, summed.
     pub queued_open_hours: f64,
+    /// Those open tasks, as the log shows them.
+    pub open: Vec<OpenTaskView>,
     /// The member's completed runs so far, oldest first.
     pub history: &'a [CompletedRun],
+}
+
+/// A member's open task as the log shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OpenTaskView {
+    pub estimate_hours: f64,
+    pub priority: u8,
+    pub due: Option<DateTime<Utc>>,
+    /// The start of its run while under way (in progress, or blocked after starting).
+    pub started_at: Option<DateTime<Utc>>,
+    /// The share of its skills the member has (1 for a task that asks for none).
+    pub skill_match: f64,
 }
 
 /// A run as the log shows it: the estimate when it started, the business hours from its first
@@ -90,6 +104,7 @@ mod tests {
             skills: vec!["rust"],
             open_tasks,
             queued_open_hours: 8.0 * f64::from(open_tasks),
+            open: Vec::new(),
             history: &[],
         }
     }

@@ -85,7 +85,8 @@ mod words;
 mod world;
 
 pub use assignment::{
-    AssigneeRanking, AssignmentPolicy, CandidateView, CompletedRun, TaskView, fewest_open_tasks,
+    AssigneeRanking, AssignmentPolicy, CandidateView, CompletedRun, OpenTaskView, TaskView,
+    fewest_open_tasks,
 };
 pub use config::SimConfig;
 pub use history::simulate;

@@ -111,12 +111,16 @@ impl Working {
                     "as_of": e.as_of,
                 }))
             }),
-            // Project forecasts and recommendations are served by the schedules projection;
-            // model events by the registry.
-            E::ProjectForecasted(_)
-            | E::AssignmentRecommended(_)
-            | E::ModelTrained(_)
-            | E::ModelPromoted(_) => {}
+            E::AssignmentRecommended(e) => self.predicted(e.task_id, position, |t| {
+                t.recommendation = Some(json!({
+                    "candidates": e.candidates,
+                    "model_version": e.model_version,
+                    "as_of": e.as_of,
+                }))
+            }),
+            // Project forecasts are served by the schedules projection; model events by the
+            // registry.
+            E::ProjectForecasted(_) | E::ModelTrained(_) | E::ModelPromoted(_) => {}
         }
     }
 

@@ -123,6 +123,7 @@ fn task_row(row: &PgRow) -> anyhow::Result<TaskRow> {
         risk: row.try_get("risk")?,
         forecast: row.try_get("forecast")?,
         risk_detail: row.try_get("risk_detail")?,
+        recommendation: row.try_get("recommendation")?,
         last_position: row.try_get("last_position")?,
     })
 }

@@ -36,6 +36,8 @@ pub struct TaskRow {
     pub forecast: Option<serde_json::Value>,
     /// The latest risk with its factors and model version.
     pub risk_detail: Option<serde_json::Value>,
+    /// The latest recommendation of who should take the task, with its model version.
+    pub recommendation: Option<serde_json::Value>,
     pub last_position: i64,
 }
 
@@ -115,6 +117,7 @@ impl TaskRow {
             risk: None,
             forecast: None,
             risk_detail: None,
+            recommendation: None,
             last_position: position,
         }
     }

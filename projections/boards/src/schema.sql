@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS boards_tasks (
     -- The latest duration forecast and risk with its factors, as the API shows them.
     forecast        jsonb,
     risk_detail     jsonb,
+    -- The latest recommendation of who should take the task (shown while it is unassigned).
+    recommendation  jsonb,
     -- The log position of the last event folded into the row: an event at or below it is
     -- already in, so applying it again changes nothing.
     last_position   bigint NOT NULL
@@ -74,6 +76,7 @@ CREATE TABLE IF NOT EXISTS boards_tasks (
 -- Columns added after the first release, for schemas created before them.
 ALTER TABLE boards_tasks ADD COLUMN IF NOT EXISTS forecast jsonb;
 ALTER TABLE boards_tasks ADD COLUMN IF NOT EXISTS risk_detail jsonb;
+ALTER TABLE boards_tasks ADD COLUMN IF NOT EXISTS recommendation jsonb;
 -- The board of a project.
 CREATE INDEX IF NOT EXISTS boards_tasks_project ON boards_tasks (project_id);
 -- A member's open work.

@@ -68,6 +68,11 @@ async fn tasks(conn: &mut PgConnection, w: &Working) -> anyhow::Result<()> {
                 .map(|t| t.risk_detail.as_ref())
                 .collect::<Vec<_>>(),
         )
+        .bind(
+            rows.iter()
+                .map(|t| t.recommendation.as_ref())
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|t| t.last_position).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;

@@ -70,6 +70,27 @@ pub struct CandidateFeatures {
     /// The estimate hours of the member's open tasks, in every project.
     pub queued_open_hours: f64,
     pub capacity_hours_per_week: f64,
+    /// The member's open tasks, in every project, in the order they are worked: started first,
+    /// then by priority and due date; at most [`QUEUE_LIMIT`]. Empty in rows written before
+    /// queues were kept.
+    #[serde(default)]
+    pub queue: Vec<QueuedTask>,
+}
+
+/// How many of a member's open tasks a candidate carries: the head of the queue, where a new
+/// task can land and what it can push back.
+pub const QUEUE_LIMIT: usize = 50;
+
+/// One of a candidate's open tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedTask {
+    pub task_id: Uuid,
+    pub estimate_hours: f64,
+    /// 1 (highest) to 4.
+    pub priority: u8,
+    pub due_date: Option<DateTime<Utc>>,
+    /// The start of the current run, if started.
+    pub started_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,7 +24,10 @@ pub mod synthetic;
 pub mod training;
 pub mod worker;
 
-pub use assignment::{AssignmentCandidate, AssignmentRequest, Recommendation, rank_members};
+pub use assignment::{
+    AssignmentCandidate, AssignmentRequest, QueuedWork, Recommendation, hours_at_capacity,
+    rank_members,
+};
 pub use backtest::{BacktestCase, BacktestReport, backtest};
 pub use dataset::{Dataset, DatasetError, TimeSplit};
 pub use model::{

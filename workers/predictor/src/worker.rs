@@ -18,14 +18,14 @@ use domain::{
     Event, ForecastHealth, MilestoneForecast as MilestoneOut, MilestoneId, ProjectForecasted,
     ProjectId, RiskFactor, TaskForecasted, TaskId, TaskRiskAssessed,
 };
-use features::store::{ProjectContext, StoredTask};
+use features::store::{ProjectContext, QueuedTask, StoredTask};
 use futures::StreamExt;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::emit::{self, Emitted};
 use crate::monte_carlo::{self, ForecastInput, Health, Member, Milestone, RemainingTask};
-use crate::{AssignmentRequest, FittedModel, registry};
+use crate::{AssignmentRequest, FittedModel, QueuedWork, registry};
 
 #[derive(Debug, Clone)]
 pub struct PredictorConfig {
@@ -307,6 +307,30 @@ impl Predictor {
         }
     }
 
+    /// A candidate's queued task as the ranking weighs it: the hours left by its latest forecast
+    /// (its p50 less the time since its start), or by its estimate at the member's capacity
+    /// before it has one.
+    fn queued_work(
+        &self,
+        task: &QueuedTask,
+        capacity_hours_per_week: f64,
+        as_of: DateTime<Utc>,
+    ) -> QueuedWork {
+        let total = self.said.forecasts.get(&task.task_id).map_or_else(
+            || crate::hours_at_capacity(task.estimate_hours, capacity_hours_per_week),
+            |forecast| forecast.duration_hours_p50,
+        );
+        let since_start = task.started_at.map_or(0.0, |at| {
+            (as_of - at).num_milliseconds() as f64 / 3_600_000.0
+        });
+        QueuedWork {
+            priority: task.priority,
+            due: task.due_date,
+            started: task.started_at.is_some(),
+            hours_left: (total - since_start.max(0.0)).max(0.0),
+        }
+    }
+
     fn recommend(&mut self, ctx: &PredictorContext, row: &StoredTask, out: &mut Vec<Emitted>) {
         let candidates = row
             .candidates
@@ -317,6 +341,11 @@ impl Predictor {
                     member: c.member_id,
                     capacity_hours_per_week: c.capacity_hours_per_week,
                     queued_open_hours: c.queued_open_hours,
+                    queue: c
+                        .queue
+                        .iter()
+                        .map(|q| self.queued_work(q, c.capacity_hours_per_week, row.as_of))
+                        .collect(),
                     predicted_hours: predicted,
                     skill_match: c.skill_match,
                 })
@@ -325,6 +354,8 @@ impl Predictor {
         let ranked = crate::rank_members(&AssignmentRequest {
             as_of: row.as_of,
             estimate_hours: row.context.estimate_hours,
+            priority: row.context.priority,
+            due: row.context.due_date,
             candidates,
         });
         if ranked.is_empty() {
@@ -341,6 +372,7 @@ impl Predictor {
                     predicted_duration_hours: round2(r.predicted_hours),
                     skill_match: round3(r.skill_match),
                     load_after: round3(r.load_after),
+                    expected_hours_late: round2(r.expected_hours_late),
                 })
                 .collect(),
             model_version: self.model_version.clone(),

@@ -106,6 +106,11 @@ pub struct AssignmentCandidate {
     pub skill_match: f64,
     /// Open work after taking the task, in weeks of the member's capacity.
     pub load_after: f64,
+    /// Hours past due dates the assignment is expected to cause: the task's own, plus what it
+    /// adds to the member's queued tasks it goes before. Absent (0) in recommendations made
+    /// before it was kept.
+    #[serde(default)]
+    pub expected_hours_late: f64,
 }
 
 /// The best members for an unassigned task, best first (at most three).

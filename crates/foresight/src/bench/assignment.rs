@@ -21,9 +21,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use predictor::duration::{Baseline, hours_from_log};
-use predictor::{AssignmentCandidate, AssignmentRequest, rank_members};
+use predictor::{AssignmentCandidate, AssignmentRequest, QueuedWork, rank_members};
 use simulate::{
-    AssigneeRanking, AssignmentPolicy, CandidateView, PolicyScore, SimConfig, TaskView,
+    AssigneeRanking, AssignmentPolicy, CandidateView, OpenTaskView, PolicyScore, SimConfig,
+    TaskView,
 };
 use uuid::Uuid;
 
@@ -35,6 +36,11 @@ pub const STANDALONE_SEED: u64 = 7;
 const PRESENT: &str = "2026-03-02T12:00:00Z";
 const RECOMMENDED: &str = "recommended (rank_members, baseline)";
 const RECOMMENDED_SKILLS: &str = "recommended (rank_members, baseline + skills)";
+
+/// [`run`] for each seed.
+pub fn run_seeds(seeds: &[u64], events: usize) -> anyhow::Result<()> {
+    seeds.iter().try_for_each(|&seed| run(seed, events))
+}
 
 /// Replays `events` commands' worth of the seeded workload under each policy and prints the
 /// comparison.
@@ -209,21 +215,36 @@ impl AssigneeRanking for Recommended {
         } else {
             0.0
         };
+        // The member's pace and, for a task they lack a skill of, the team's skill penalty.
+        let log_ratio = |history: &Folded, skill_match: f64| {
+            history.all.smoothed(prior, weight)
+                + lacking_penalty * f64::from(u8::from(skill_match < 1.0))
+        };
         let request = AssignmentRequest {
             as_of: task.now,
             estimate_hours: task.estimate_hours,
+            priority: task.priority,
+            due: task.due,
             candidates: candidates
                 .iter()
                 .zip(&folded)
                 .map(|(c, history)| {
                     let skill_match = skill_match(task, c);
-                    let ratio = history.all.smoothed(prior, weight)
-                        + lacking_penalty * f64::from(u8::from(skill_match < 1.0));
                     AssignmentCandidate {
                         member: c.member,
                         capacity_hours_per_week: c.capacity_hours_per_week,
                         queued_open_hours: c.queued_open_hours,
-                        predicted_hours: baseline_hours(task.estimate_hours, ratio),
+                        queue: c
+                            .open
+                            .iter()
+                            .map(|open| {
+                                queued_work(task.now, open, log_ratio(history, open.skill_match))
+                            })
+                            .collect(),
+                        predicted_hours: baseline_hours(
+                            task.estimate_hours,
+                            log_ratio(history, skill_match),
+                        ),
                         skill_match,
                     }
                 })
@@ -231,6 +252,21 @@ impl AssigneeRanking for Recommended {
         };
         let top = rank_members(&request).into_iter().next()?;
         candidates.iter().position(|c| c.member == top.member)
+    }
+}
+
+/// A queued task as the prediction worker weighs it: the hours left of its forecast for the
+/// member (here the baseline's), less the time since its start.
+fn queued_work(now: DateTime<Utc>, open: &OpenTaskView, log_ratio: f64) -> QueuedWork {
+    let since_start = open
+        .started_at
+        .map_or(0.0, |at| (now - at).num_milliseconds() as f64 / 3_600_000.0);
+    QueuedWork {
+        priority: open.priority,
+        due: open.due,
+        started: open.started_at.is_some(),
+        hours_left: (baseline_hours(open.estimate_hours, log_ratio) - since_start.max(0.0))
+            .max(0.0),
     }
 }
 

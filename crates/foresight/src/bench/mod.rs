@@ -65,6 +65,9 @@ pub struct BenchOptions {
     /// Events in the log the rebuild and catch-up measurements run over.
     #[arg(long, default_value_t = 1_000_000)]
     pub log_events: usize,
+    /// `bench assign`'s workload seeds: one replay per seed, e.g. `--seeds 1,2,3`.
+    #[arg(long, value_delimiter = ',', default_values_t = [assignment::STANDALONE_SEED])]
+    pub seeds: Vec<u64>,
     /// How long the soak's load runs, in minutes.
     #[arg(long, default_value_t = 10)]
     pub minutes: u64,
@@ -101,7 +104,7 @@ pub async fn run(config: &Config, what: Bench, options: BenchOptions) -> anyhow:
         Bench::Projections => projections::run(&config, &options).await,
         Bench::Api => api::run(&config, &options).await,
         Bench::Ml => ml::run(&config, &options).await,
-        Bench::Assign => assignment::run(assignment::STANDALONE_SEED, options.log_events),
+        Bench::Assign => assignment::run_seeds(&options.seeds, options.log_events),
         Bench::Soak => soak::run(&config, &options).await,
     };
     if !options.keep {

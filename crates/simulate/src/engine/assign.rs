@@ -1,8 +1,12 @@
 //! Who a new task goes to, by the engine's assignment policy, and the members' open work that
 //! the policies (and the replay's load samples) read.
 
+use domain::TaskStatus;
+
 use super::Engine;
-use crate::assignment::{AssignmentPolicy, CandidateView, TaskView, fewest_open_tasks};
+use crate::assignment::{
+    AssignmentPolicy, CandidateView, OpenTaskView, TaskView, fewest_open_tasks,
+};
 use crate::clock::to_datetime;
 
 impl Engine {
@@ -84,6 +88,25 @@ impl Engine {
                     skills: member.skills.static_names(),
                     open_tasks: member.open.len() as u32,
                     queued_open_hours: self.open_hours(m),
+                    open: member
+                        .open
+                        .iter()
+                        .map(|&t| {
+                            let task = &self.tasks[t as usize];
+                            let under_way = task.status != TaskStatus::Todo;
+                            OpenTaskView {
+                                estimate_hours: task.estimate,
+                                priority: task.priority,
+                                due: task.due.map(to_datetime),
+                                started_at: task
+                                    .run
+                                    .as_ref()
+                                    .filter(|_| under_way)
+                                    .map(|run| to_datetime(run.started_at)),
+                                skill_match: member.skills.share_of(task.skills),
+                            }
+                        })
+                        .collect(),
                     history: &member.completed,
                 }
             })

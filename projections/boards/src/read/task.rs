@@ -38,26 +38,40 @@ pub struct TaskView {
     /// `late_probability`, `factors` (`name`, `contribution`), `model_version`, `as_of`.
     #[schema(value_type = Option<Object>)]
     pub risk: Option<serde_json::Value>,
+    /// Who should take the task, while it is open and unassigned: `candidates` (best first, at
+    /// most three: `member_id`, `expected_hours_late`, `expected_finish`,
+    /// `predicted_duration_hours`, `skill_match`, `load_after`), `model_version`, `as_of`.
+    #[schema(value_type = Option<Object>)]
+    pub recommended_assignees: Option<serde_json::Value>,
 }
 
 pub async fn task(pool: &PgPool, task_id: Uuid) -> anyhow::Result<Option<TaskView>> {
     let row = sqlx::query(
         "SELECT task_id, project_id, title, description, status, assignee, estimate_hours, logged_hours,
                 priority, labels, skills, milestone_id, due_date, depends_on, reopen_count,
-                created_at, started_at, completed_at, forecast, risk_detail
+                created_at, started_at, completed_at, forecast, risk_detail, recommendation
          FROM boards_tasks WHERE task_id = $1",
     )
     .bind(task_id)
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
+    let assignee: Option<Uuid> = row.try_get("assignee")?;
+    let status: String = row.try_get("status")?;
+    // A recommendation is for whoever assigns the task; once it is taken or closed it is history.
+    let open = matches!(status.as_str(), "todo" | "in_progress" | "blocked");
+    let recommended_assignees = if open && assignee.is_none() {
+        row.try_get("recommendation")?
+    } else {
+        None
+    };
     Ok(Some(TaskView {
         task_id: row.try_get("task_id")?,
         project_id: row.try_get("project_id")?,
         title: row.try_get("title")?,
         description: row.try_get("description")?,
-        status: row.try_get("status")?,
-        assignee: row.try_get("assignee")?,
+        status,
+        assignee,
         estimate_hours: row.try_get("estimate_hours")?,
         logged_hours: row.try_get("logged_hours")?,
         priority: row.try_get("priority")?,
@@ -72,5 +86,6 @@ pub async fn task(pool: &PgPool, task_id: Uuid) -> anyhow::Result<Option<TaskVie
         completed_at: row.try_get("completed_at")?,
         forecast: row.try_get("forecast")?,
         risk: row.try_get("risk_detail")?,
+        recommended_assignees,
     }))
 }

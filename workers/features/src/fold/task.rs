@@ -23,6 +23,10 @@ struct Load {
     done: bool,
     in_progress: bool,
     estimate_millis: i64,
+    // The member's queue as the candidates carry it orders by these.
+    priority: u8,
+    due_date: Option<DateTime<Utc>>,
+    started_at: Option<DateTime<Utc>>,
 }
 
 impl Load {
@@ -35,6 +39,9 @@ impl Load {
             done: task.status == TaskStatus::Done,
             in_progress: task.status == TaskStatus::InProgress,
             estimate_millis: task.estimate_millis(),
+            priority: task.priority,
+            due_date: task.due_date,
+            started_at: task.started_at,
         }
     }
 }

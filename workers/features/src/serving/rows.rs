@@ -5,7 +5,8 @@ use domain::ProjectId;
 
 use super::TaskRow;
 use crate::store::{
-    CandidateFeatures, MemberContext, MilestoneContext, ProjectContext, TaskContext,
+    CandidateFeatures, MemberContext, MilestoneContext, ProjectContext, QUEUE_LIMIT, QueuedTask,
+    TaskContext,
 };
 use crate::{FeatureState, MemberView, TaskView};
 
@@ -56,7 +57,36 @@ fn candidate(
         features: features.0,
         queued_open_hours: member.open_estimate_hours(),
         capacity_hours_per_week: member.capacity_hours_per_week,
+        queue: queue(state, member),
     })
+}
+
+/// The member's open tasks in the order they are worked: started first, then by priority
+/// (1 first), then by due date (none last), then by id; the first [`QUEUE_LIMIT`].
+fn queue(state: &FeatureState, member: &MemberView) -> Vec<QueuedTask> {
+    let mut queue: Vec<QueuedTask> = member
+        .open_tasks
+        .iter()
+        .filter_map(|id| state.task(*id))
+        .map(|task| QueuedTask {
+            task_id: task.id.0,
+            estimate_hours: task.estimate_hours,
+            priority: task.priority,
+            due_date: task.due_date,
+            started_at: task.started_at,
+        })
+        .collect();
+    queue.sort_by_key(|q| {
+        (
+            q.started_at.is_none(),
+            q.priority,
+            q.due_date.is_none(),
+            q.due_date,
+            q.task_id,
+        )
+    });
+    queue.truncate(QUEUE_LIMIT);
+    queue
 }
 
 pub(super) fn project_context(state: &FeatureState, id: ProjectId) -> Option<ProjectContext> {

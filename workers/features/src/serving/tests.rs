@@ -69,6 +69,67 @@ fn rust_task() -> NewTask {
 }
 
 #[test]
+fn a_candidate_carries_the_members_queue_in_the_order_it_is_worked() {
+    let p = project_id(1);
+    let mut events = setup();
+    let urgent = NewTask {
+        priority: 1,
+        due_date: Some(at(48.0)),
+        ..NewTask::default()
+    };
+    events.extend([
+        (1.0, task_created(task(1), p, rust_task())),
+        (1.0, task_created(task(2), p, NewTask::default())),
+        (1.0, task_created(task(3), p, urgent)),
+        (
+            1.0,
+            task_created(
+                task(4),
+                p,
+                NewTask {
+                    priority: 4,
+                    ..NewTask::default()
+                },
+            ),
+        ),
+        (2.0, assigned(task(2), p, member_id(1))),
+        (2.0, assigned(task(3), p, member_id(1))),
+        (2.0, assigned(task(4), p, member_id(1))),
+        (3.0, moved(task(4), p, Move::Start)),
+    ]);
+    let queue_of = |store: &Store| -> Vec<(Uuid, u8, bool)> {
+        store.tasks[&task(1).0].candidates[0]
+            .queue
+            .iter()
+            .map(|q| (q.task_id, q.priority, q.started_at.is_some()))
+            .collect()
+    };
+    let store = fold(&events, &[]);
+    // Started first, then priority 1, then the rest.
+    assert_eq!(
+        queue_of(&store),
+        vec![
+            (task(4).0, 4, true),
+            (task(3).0, 1, false),
+            (task(2).0, NewTask::default().priority, false),
+        ]
+    );
+    assert_eq!(
+        store.tasks[&task(1).0].candidates[0].queue[1].due_date,
+        Some(at(48.0))
+    );
+    assert!(store.tasks[&task(1).0].candidates[1].queue.is_empty());
+    // A new due date on a queued task reaches the candidates of the unassigned one.
+    events.push((4.0, due_date_changed(task(3), p, at(96.0))));
+    let store = fold(&events, &[events.len() - 2]);
+    assert_eq!(
+        store.tasks[&task(1).0].candidates[0].queue[1].due_date,
+        Some(at(96.0))
+    );
+    assert_eq!(store.tasks[&task(1).0].as_of, at(4.0));
+}
+
+#[test]
 fn an_open_unassigned_task_carries_one_candidate_per_project_member() {
     let p = project_id(1);
     let mut events = setup();

@@ -1,6 +1,6 @@
 //! The recommendation policy on hand-computed cases.
 
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
 use simulate::CompletedRun;
 
 use super::*;
@@ -16,6 +16,7 @@ fn task(estimate: f64, skills: Vec<&'static str>) -> TaskView {
     }
 }
 
+/// A member with `queued` estimated hours waiting in one task of the new task's priority.
 fn candidate<'a>(
     id: u128,
     capacity: f64,
@@ -26,9 +27,29 @@ fn candidate<'a>(
         member: Uuid::from_u128(id),
         capacity_hours_per_week: capacity,
         skills: vec!["rust"],
-        open_tasks: (queued / 8.0) as u32,
+        open_tasks: u32::from(queued > 0.0),
         queued_open_hours: queued,
+        open: if queued > 0.0 {
+            vec![open(queued, 2, None, None)]
+        } else {
+            Vec::new()
+        },
         history,
+    }
+}
+
+fn open(
+    estimate: f64,
+    priority: u8,
+    due: Option<DateTime<Utc>>,
+    started_at: Option<DateTime<Utc>>,
+) -> OpenTaskView {
+    OpenTaskView {
+        estimate_hours: estimate,
+        priority,
+        due,
+        started_at,
+        skill_match: 1.0,
     }
 }
 
@@ -48,48 +69,77 @@ fn baseline_hours_are_the_estimate_times_the_ratio() {
 
 #[test]
 fn the_recommendation_weighs_the_queue_against_the_members_overrun() {
-    // ln((7 + 1) / (3 + 1)) = ln 2: this member took twice as long as estimated, four times
+    // ln((7 + 1) / (3 + 1)) = ln 2: this member took twice as long as estimated, four times.
+    // The team's prior is 4 ln 2 / 5 ≈ 0.555 (e^0.555 ≈ 1.74); the slow member's ratio
+    // (4 ln 2 + 3 × 0.555) / 7 ≈ 0.634, so 8 h take them 8 × e^0.634 ≈ 15.1 h.
     let slow = [run(3.0, 7.0, 1.0); 4];
     let task = task(8.0, vec!["rust"]);
-    // a: 40 h queued at 40 h/week waits 168 h; b: nothing queued, but slow.
+    // a: 40 h queued at the prior's pace, 69.6 h, then 13.9 h; b: nothing queued, 15.1 h.
     let team = [
         candidate(1, 40.0, 40.0, &[]),
         candidate(2, 20.0, 0.0, &slow),
     ];
     assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
-    // Both free: the one who does not overrun finishes first.
+    // Both free: the one who does not overrun finishes first (13.9 h against 15.1 h).
     let team = [candidate(1, 40.0, 0.0, &slow), candidate(2, 20.0, 0.0, &[])];
     assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
-    // Prior: 4 ln 2 / 5. Slow: (4 ln 2 + 3 prior) / 7 ≈ 0.633, 8 × e^0.633 ≈ 15.1 h; the other
-    // waits 8 h at 40 h/week = 33.6 h plus 8 × e^0.277 ≈ 10.6 h.
+    // The other has 8 h queued first: 13.9 + 13.9 h against 15.1 h.
     let team = [candidate(1, 40.0, 0.0, &slow), candidate(2, 40.0, 8.0, &[])];
     assert_eq!(Recommended::baseline().choose(&task, &team), Some(0));
     assert_eq!(Recommended::baseline().choose(&task, &[]), None);
 }
 
 #[test]
-fn the_skill_aware_recommendation_learns_what_lacking_a_skill_costs() {
-    // The team's history: runs with the skills as estimated (overrun 0), runs lacking one
-    // three times as long (overrun ln 3).
-    let history = [
-        run(3.0, 3.0, 1.0),
-        run(3.0, 3.0, 1.0),
-        run(3.0, 3.0, 1.0),
-        run(3.0, 11.0, 0.5),
-        run(3.0, 11.0, 0.0),
-        run(3.0, 11.0, 0.0),
-    ];
-    let task = task(8.0, vec!["sql"]);
-    let mut lacking = candidate(1, 40.0, 0.0, &history);
-    let mut skilled = candidate(2, 40.0, 2.0, &history);
-    skilled.skills = vec!["sql"];
-    lacking.skills = vec!["rust"];
-    // Same history; the skilled one waits 8.4 h, the other none.
-    let team = [lacking.clone(), skilled.clone()];
-    assert_eq!(Recommended::baseline().choose(&task, &team), Some(0));
-    // prior 3 ln 3 / 7 ≈ 0.471 over 12 runs; lacking (3 ln 3 + 3 prior) / 9 ≈ 0.523, skilled
-    // 3 prior / 9 ≈ 0.157: 8 × e^0.366 ≈ 11.5 h more for the one lacking the skill.
-    assert_eq!(Recommended::skill_aware().choose(&task, &team), Some(1));
+fn the_recommendation_spares_a_queue_whose_due_dates_it_would_push_back() {
+    let mut task = task(8.0, vec!["rust"]);
+    task.priority = 1;
+    // No history: every member at the prior's pace, 1 (no overrun seen): 8 h.
+    let free_but_busy_later = {
+        let mut c = candidate(1, 40.0, 0.0, &[]);
+        // A priority-3 task of 8 h due in 12 h: the new one goes first and makes it 4 h late.
+        c.open = vec![open(8.0, 3, Some(task.now + Duration::hours(12)), None)];
+        c
+    };
+    // 2 h left of a started task (started 6 h ago, 8 h in all), then the new one: 10 h.
+    let mut under_way = candidate(2, 40.0, 0.0, &[]);
+    under_way.open = vec![open(8.0, 4, None, Some(task.now - Duration::hours(6)))];
+    let team = [free_but_busy_later.clone(), under_way.clone()];
+    // Without a due date on the new task, the 4 h it pushes the other task past its date
+    // decides: member 2, although member 1 would finish it first.
+    assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
+    // Without due dates anywhere, expected finish decides: member 1 (8 h against 10 h).
+    let mut relaxed = free_but_busy_later;
+    relaxed.open[0].due = None;
+    assert_eq!(
+        Recommended::baseline().choose(&task, &[relaxed, under_way]),
+        Some(0)
+    );
+}
+
+#[test]
+fn queued_work_is_its_forecast_less_the_time_since_its_start() {
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let due = Some(now + Duration::hours(30));
+    let waiting = queued_work(now, &open(8.0, 2, due, None), 2f64.ln());
+    // 8 × e^(ln 2): the estimate times the ratio
+    assert!((waiting.hours_left - 16.0).abs() < 1e-9);
+    assert_eq!(
+        (waiting.priority, waiting.due, waiting.started),
+        (2, due, false)
+    );
+    let started = queued_work(
+        now,
+        &open(8.0, 2, None, Some(now - Duration::hours(3))),
+        0.0,
+    );
+    assert!((started.hours_left - 5.0).abs() < 1e-9);
+    assert!(started.started);
+    let overdue = queued_work(
+        now,
+        &open(8.0, 2, None, Some(now - Duration::hours(30))),
+        0.0,
+    );
+    assert_eq!(overdue.hours_left, 0.0);
 }
 
 #[test]
