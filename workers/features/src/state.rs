@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use domain::{Event, MemberId, ProjectId, TaskId};
 
-use crate::history::{CycleWindow, DEFAULT_CYCLE_P85_HOURS, OverrunStats, ProjectFlow};
+use crate::history::{
+    CycleWindow, DEFAULT_CYCLE_P85_HOURS, OVERRUN_PRIOR_WEIGHT, OverrunStats, ProjectFlow,
+};
 use crate::view::{MemberView, ProjectView, TaskView};
 
 /// Folds the log incrementally. Every event costs O(1) amortised besides the tasks it names
@@ -21,6 +23,10 @@ pub struct FeatureState {
     pub(crate) labels: HashMap<String, OverrunStats>,
     /// Overruns of every completed run: the prior the other means shrink toward.
     pub(crate) overrun: OverrunStats,
+    /// Overruns of the completed runs whose assignee lacked a skill the task asked for, and of
+    /// those whose assignee had them all.
+    pub(crate) lacking_skill_overrun: OverrunStats,
+    pub(crate) full_skill_overrun: OverrunStats,
     /// Cycle times of every project: the prior of a project with too few of its own.
     pub(crate) cycles: CycleWindow,
     /// The latest business time folded.
@@ -148,6 +154,17 @@ impl FeatureState {
     /// estimated): the prior of the assignee, label and project means.
     pub fn global_log_overrun(&self) -> f64 {
         self.overrun.smoothed(0.0, 1.0)
+    }
+
+    /// How much more the runs of assignees lacking a skill of their task overran than the
+    /// others: the difference of the two mean overruns, each smoothed toward the global mean.
+    pub fn skill_gap_log_overrun(&self) -> f64 {
+        let global = self.global_log_overrun();
+        self.lacking_skill_overrun
+            .smoothed(global, OVERRUN_PRIOR_WEIGHT)
+            - self
+                .full_skill_overrun
+                .smoothed(global, OVERRUN_PRIOR_WEIGHT)
     }
 
     /// The latest business time folded: features are meant to be asked as of this or later.

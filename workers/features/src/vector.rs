@@ -94,6 +94,11 @@ impl FeatureState {
             skill_count: task.skills.len() as f64,
             has_assignee: flag(member.is_some()),
             skill_match: skill_match(task, member),
+            assignee_skill_gap_log_overrun: if member.is_some() && skill_match(task, member) < 1.0 {
+                self.skill_gap_log_overrun()
+            } else {
+                0.0
+            },
             open_dependencies,
             done_dependencies,
             open_dependents: open_dependents as f64,

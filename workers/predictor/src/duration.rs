@@ -35,6 +35,10 @@ pub fn hours_from_log(log_hours: f64) -> f64 {
 pub struct Baseline {
     pub estimate_col: usize,
     pub assignee_ratio_col: usize,
+    /// What lacking a skill adds to the log overrun (`assignee_skill_gap_log_overrun`); absent
+    /// in models saved before the feature existed.
+    #[serde(default)]
+    pub skill_gap_col: Option<usize>,
 }
 
 impl Baseline {
@@ -42,6 +46,7 @@ impl Baseline {
         Ok(Self {
             estimate_col: column_of(names, "estimate_hours")?,
             assignee_ratio_col: column_of(names, "assignee_log_overrun")?,
+            skill_gap_col: column_of(names, "assignee_skill_gap_log_overrun").ok(),
         })
     }
 
@@ -53,8 +58,9 @@ impl Baseline {
         } else {
             DEFAULT_ESTIMATE_HOURS
         };
-        let ratio = row[self.assignee_ratio_col];
-        let ratio = if ratio.is_finite() { ratio } else { 0.0 };
+        let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+        let ratio = finite(row[self.assignee_ratio_col])
+            + self.skill_gap_col.map_or(0.0, |col| finite(row[col]));
         (estimate * ratio.exp()).clamp(MIN_HOURS, MAX_HOURS).ln_1p()
     }
 
@@ -277,6 +283,22 @@ mod tests {
         let log = model.predict_log(&[0.0, f64::NAN], 2);
         assert!((hours_from_log(log[0]) - DEFAULT_ESTIMATE_HOURS).abs() < 1e-9);
         assert_eq!(model.name(), "baseline");
+    }
+
+    #[test]
+    fn baseline_adds_what_lacking_a_skill_costs_when_the_log_tells() {
+        let mut with_gap = names();
+        with_gap.push("assignee_skill_gap_log_overrun".into());
+        let baseline = Baseline::from_names(&with_gap).unwrap();
+        assert_eq!(baseline.skill_gap_col, Some(2));
+        let model = DurationModel::ratio(baseline, Clock::Elapsed);
+        // 10 h × e^{ln 1.5 + ln 2} = 30 h
+        let log = model.predict_log(&[1.5_f64.ln(), 10.0, 2_f64.ln()], 3);
+        assert!((hours_from_log(log[0]) - 30.0).abs() < 1e-9);
+        // a model saved before the feature reads without it
+        let old: Baseline =
+            serde_json::from_str(r#"{"estimate_col": 1, "assignee_ratio_col": 0}"#).unwrap();
+        assert_eq!(old.skill_gap_col, None);
     }
 
     #[test]

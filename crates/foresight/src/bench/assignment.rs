@@ -4,17 +4,14 @@
 //! lateness and by the spread of the members' load.
 //!
 //! The recommendation is the product's rule, [`predictor::rank_members`]'s top member, with the
-//! predicted hours per member from the product's baseline predictor (the estimate times the
-//! member's smoothed historical overrun, as `predictor::duration::Baseline` computes it), fed
-//! from the member's completed runs in the replay. Not the trained model: that needs the whole
-//! feature vector of a replayed log at each decision, which the simulator does not build. The
-//! overrun's prior is the candidates' pooled history (the product's is the whole log's).
-//!
-//! The baseline ignores skills, which the trained model sees (`skill_match` is a feature), and
-//! the members whose queues are short are often those whose skills the work does not need. So a
-//! second row adds to the baseline what the team's visible history shows about runs by members
-//! lacking a skill the task asks for: the difference of the smoothed mean log overruns of those
-//! runs and of the others, for a candidate lacking one. Learned from the replay, not told.
+//! predicted hours from the product's baseline predictor, as `predictor::duration::Baseline`
+//! computes it from the features: the estimate times the member's smoothed historical overrun,
+//! and, for a member lacking a skill the task asks for, times what such runs overran more than
+//! the others (`assignee_skill_gap_log_overrun`). Its inputs are folded from the completed runs
+//! the replay shows, with the log-wide means over the members met so far as the priors; each
+//! queued task is weighed by the same prediction less the time since its start. Not the trained
+//! model: that needs the whole feature vector of a replayed log at each decision, which the
+//! simulator does not build.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -34,8 +31,7 @@ use super::table::Table;
 pub const STANDALONE_SEED: u64 = 7;
 /// A fixed present, so that the figures do not move with the weekday the bench runs on.
 const PRESENT: &str = "2026-03-02T12:00:00Z";
-const RECOMMENDED: &str = "recommended (rank_members, baseline)";
-const RECOMMENDED_SKILLS: &str = "recommended (rank_members, baseline + skills)";
+const RECOMMENDED: &str = "recommended (rank_members, baseline predictor)";
 
 /// [`run`] for each seed.
 pub fn run_seeds(seeds: &[u64], events: usize) -> anyhow::Result<()> {
@@ -63,8 +59,7 @@ fn policies() -> Vec<AssignmentPolicy> {
     vec![
         AssignmentPolicy::Planner,
         AssignmentPolicy::BalancedWorkload,
-        AssignmentPolicy::Ranked(Box::new(Recommended::baseline())),
-        AssignmentPolicy::Ranked(Box::new(Recommended::skill_aware())),
+        AssignmentPolicy::Ranked(Box::new(Recommended::default())),
     ]
 }
 
@@ -92,18 +87,16 @@ fn print(scores: &[PolicyScore], title: &str) {
         ]);
     }
     let find = |name: &str| scores.iter().find(|s| s.policy == name);
-    for (name, short) in [(RECOMMENDED, "baseline"), (RECOMMENDED_SKILLS, "+ skills")] {
-        if let (Some(recommended), Some(balanced)) = (find(name), find("balanced workload")) {
-            table.row(vec![
-                format!("target: recommended ({short}) less late than balanced"),
-                String::new(),
-                String::new(),
-                verdict(recommended.late_share < balanced.late_share),
-                String::new(),
-                verdict(recommended.mean_hours_late < balanced.mean_hours_late),
-                String::new(),
-            ]);
-        }
+    if let (Some(recommended), Some(balanced)) = (find(RECOMMENDED), find("balanced workload")) {
+        table.row(vec![
+            "target: recommended less late than balanced".into(),
+            String::new(),
+            String::new(),
+            verdict(recommended.late_share < balanced.late_share),
+            String::new(),
+            verdict(recommended.mean_hours_late < balanced.mean_hours_late),
+            String::new(),
+        ]);
     }
     table.print(title);
     println!(
@@ -116,43 +109,30 @@ fn verdict(met: bool) -> String {
     if met { "met" } else { "NOT met" }.into()
 }
 
-/// The product's recommendation from what the log shows: expected finish by
-/// [`rank_members`], the predicted hours from the baseline predictor, optionally with the
-/// skill-mismatch overrun the team's history shows.
+/// The product's recommendation from what the log shows: [`rank_members`] with the hours of
+/// the baseline predictor.
+#[derive(Default)]
 struct Recommended {
-    name: &'static str,
-    skill_aware: bool,
     /// Per member, the completed runs folded so far.
     histories: HashMap<Uuid, Folded>,
+    /// Every member's folded so far: the log-wide means.
+    log: Folded,
 }
 
 impl Recommended {
-    fn baseline() -> Self {
-        Recommended {
-            name: RECOMMENDED,
-            skill_aware: false,
-            histories: HashMap::new(),
-        }
-    }
-
-    fn skill_aware() -> Self {
-        Recommended {
-            name: RECOMMENDED_SKILLS,
-            skill_aware: true,
-            histories: HashMap::new(),
-        }
-    }
-
-    /// The member's history, folding in the runs completed since last asked.
+    /// The member's history, folding in the runs completed since last asked (into the log's
+    /// too).
     fn folded(&mut self, candidate: &CandidateView<'_>) -> Folded {
         let folded = self.histories.entry(candidate.member).or_default();
         for run in &candidate.history[folded.runs..] {
             let overrun = features::log_overrun(run.elapsed_hours, run.estimate_hours);
-            folded.all.add(overrun);
-            if run.skill_match < 1.0 {
-                folded.lacking.add(overrun);
-            } else {
-                folded.skilled.add(overrun);
+            for into in [&mut *folded, &mut self.log] {
+                into.all.add(overrun);
+                if run.skill_match < 1.0 {
+                    into.lacking.add(overrun);
+                } else {
+                    into.skilled.add(overrun);
+                }
             }
         }
         folded.runs = candidate.history.len();
@@ -181,13 +161,6 @@ impl Mean {
         self.sum += value;
     }
 
-    fn merge(self, other: Mean) -> Mean {
-        Mean {
-            count: self.count + other.count,
-            sum: self.sum + other.sum,
-        }
-    }
-
     /// With `weight` pseudo-observations of `prior`, as the feature worker smooths.
     fn smoothed(self, prior: f64, weight: f64) -> f64 {
         (self.sum + weight * prior) / (self.count as f64 + weight)
@@ -196,29 +169,20 @@ impl Mean {
 
 impl AssigneeRanking for Recommended {
     fn name(&self) -> &str {
-        self.name
+        RECOMMENDED
     }
 
     fn choose(&mut self, task: &TaskView, candidates: &[CandidateView<'_>]) -> Option<usize> {
         let folded: Vec<Folded> = candidates.iter().map(|c| self.folded(c)).collect();
-        let team = folded.iter().fold(Folded::default(), |a, b| Folded {
-            runs: a.runs + b.runs,
-            all: a.all.merge(b.all),
-            skilled: a.skilled.merge(b.skilled),
-            lacking: a.lacking.merge(b.lacking),
-        });
-        // One pseudo-observation of 0, as the product's global prior has.
-        let prior = team.all.smoothed(0.0, 1.0);
+        // As the feature worker computes `assignee_log_overrun` (smoothed toward the log's mean,
+        // itself with one pseudo-observation of 0) and `assignee_skill_gap_log_overrun`.
+        let prior = self.log.all.smoothed(0.0, 1.0);
         let weight = features::OVERRUN_PRIOR_WEIGHT;
-        let lacking_penalty = if self.skill_aware {
-            team.lacking.smoothed(prior, weight) - team.skilled.smoothed(prior, weight)
-        } else {
-            0.0
-        };
-        // The member's pace and, for a task they lack a skill of, the team's skill penalty.
+        let skill_gap =
+            self.log.lacking.smoothed(prior, weight) - self.log.skilled.smoothed(prior, weight);
+        // The baseline's log ratio for a member on a task of this skill match.
         let log_ratio = |history: &Folded, skill_match: f64| {
-            history.all.smoothed(prior, weight)
-                + lacking_penalty * f64::from(u8::from(skill_match < 1.0))
+            history.all.smoothed(prior, weight) + skill_gap * f64::from(u8::from(skill_match < 1.0))
         };
         let request = AssignmentRequest {
             as_of: task.now,
@@ -276,6 +240,7 @@ fn baseline_hours(estimate: f64, ratio: f64) -> f64 {
     let baseline = Baseline {
         estimate_col: 0,
         assignee_ratio_col: 1,
+        skill_gap_col: None,
     };
     hours_from_log(baseline.log_hours(&[estimate, ratio]))
 }

@@ -10,7 +10,7 @@ use super::{deduplicated, member_entry, sane_hours};
 use crate::calendar::{RunCalendar, WorkingHours};
 use crate::history::{hours_between, log_overrun};
 use crate::state::{Changes, FeatureState};
-use crate::vector::{NO_TIME_OFF, next_time_off};
+use crate::vector::{NO_TIME_OFF, next_time_off, share_of_skills};
 use crate::view::{MemberView, TaskView, normalized};
 
 /// What a task contributes to its assignee's workload and its project's open tasks.
@@ -55,6 +55,8 @@ struct CompletedRun {
     overrun: f64,
     /// Completed after the due date in force at completion; `None` without one.
     late: Option<bool>,
+    /// The assignee lacked a skill the task asks for; `None` without an assignee.
+    lacked_skill: Option<bool>,
 }
 
 impl FeatureState {
@@ -229,6 +231,11 @@ impl FeatureState {
             run.overrun,
         );
         self.overrun.add(run.overrun);
+        match run.lacked_skill {
+            Some(true) => self.lacking_skill_overrun.add(run.overrun),
+            Some(false) => self.full_skill_overrun.add(run.overrun),
+            None => {}
+        }
         self.cycles.push(run.cycle_hours);
         if let Some(member_id) = run.assignee {
             let history = &mut member_entry(&mut self.members, member_id).history;
@@ -266,6 +273,8 @@ impl CompletedRun {
             cycle_hours,
             overrun: log_overrun(working_hours, task.estimate_at_start),
             late: task.due_date.map(|due| at > due),
+            lacked_skill: assignee
+                .map(|m| share_of_skills(&task.skills, |skill| m.skills.contains(skill)) < 1.0),
         }
     }
 }

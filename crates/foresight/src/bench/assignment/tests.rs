@@ -79,14 +79,14 @@ fn the_recommendation_weighs_the_queue_against_the_members_overrun() {
         candidate(1, 40.0, 40.0, &[]),
         candidate(2, 20.0, 0.0, &slow),
     ];
-    assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
+    assert_eq!(Recommended::default().choose(&task, &team), Some(1));
     // Both free: the one who does not overrun finishes first (13.9 h against 15.1 h).
     let team = [candidate(1, 40.0, 0.0, &slow), candidate(2, 20.0, 0.0, &[])];
-    assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
+    assert_eq!(Recommended::default().choose(&task, &team), Some(1));
     // The other has 8 h queued first: 13.9 + 13.9 h against 15.1 h.
     let team = [candidate(1, 40.0, 0.0, &slow), candidate(2, 40.0, 8.0, &[])];
-    assert_eq!(Recommended::baseline().choose(&task, &team), Some(0));
-    assert_eq!(Recommended::baseline().choose(&task, &[]), None);
+    assert_eq!(Recommended::default().choose(&task, &team), Some(0));
+    assert_eq!(Recommended::default().choose(&task, &[]), None);
 }
 
 #[test]
@@ -106,12 +106,12 @@ fn the_recommendation_spares_a_queue_whose_due_dates_it_would_push_back() {
     let team = [free_but_busy_later.clone(), under_way.clone()];
     // Without a due date on the new task, the 4 h it pushes the other task past its date
     // decides: member 2, although member 1 would finish it first.
-    assert_eq!(Recommended::baseline().choose(&task, &team), Some(1));
+    assert_eq!(Recommended::default().choose(&task, &team), Some(1));
     // Without due dates anywhere, expected finish decides: member 1 (8 h against 10 h).
     let mut relaxed = free_but_busy_later;
     relaxed.open[0].due = None;
     assert_eq!(
-        Recommended::baseline().choose(&task, &[relaxed, under_way]),
+        Recommended::default().choose(&task, &[relaxed, under_way]),
         Some(0)
     );
 }
@@ -143,8 +143,40 @@ fn queued_work_is_its_forecast_less_the_time_since_its_start() {
 }
 
 #[test]
+fn the_recommendation_learns_what_lacking_a_skill_costs() {
+    // The team's history: runs with the skills as estimated (overrun 0), runs lacking one
+    // three times as long (overrun ln 3).
+    let history = [
+        run(3.0, 3.0, 1.0),
+        run(3.0, 3.0, 1.0),
+        run(3.0, 3.0, 1.0),
+        run(3.0, 11.0, 0.5),
+        run(3.0, 11.0, 0.0),
+        run(3.0, 11.0, 0.0),
+    ];
+    let task = task(8.0, vec!["sql"]);
+    let mut lacking = candidate(1, 40.0, 0.0, &history);
+    let mut skilled = candidate(2, 40.0, 2.0, &history);
+    skilled.skills = vec!["sql"];
+    lacking.skills = vec!["rust"];
+    // Over both members, prior 6 ln 3 / 13 ≈ 0.507; runs lacking a skill
+    // (6 ln 3 + 3 × 0.507) / 9 ≈ 0.901, the others 3 × 0.507 / 9 ≈ 0.169: lacking the skill
+    // costs e^0.732 ≈ 2.08 times the hours, 8 × 2.08 ≈ 16.6 against 2 + 8 at the same pace.
+    let team = [lacking.clone(), skilled.clone()];
+    assert_eq!(Recommended::default().choose(&task, &team), Some(1));
+    // Where lacking a skill never cost anything, the one with nothing queued.
+    let as_estimated = [run(3.0, 3.0, 0.0), run(3.0, 3.0, 1.0)];
+    lacking.history = &as_estimated;
+    skilled.history = &as_estimated;
+    assert_eq!(
+        Recommended::default().choose(&task, &[lacking, skilled]),
+        Some(0)
+    );
+}
+
+#[test]
 fn histories_are_folded_once_as_they_grow() {
-    let mut ranking = Recommended::baseline();
+    let mut ranking = Recommended::default();
     let history = [run(3.0, 7.0, 1.0), run(1.0, 0.0, 0.0)];
     let first = ranking.folded(&candidate(1, 40.0, 0.0, &history[..1]));
     assert_eq!(

@@ -35,6 +35,36 @@ fn skill_match_is_the_share_of_skills_the_assignee_has() {
 }
 
 #[test]
+fn the_skill_gap_is_what_runs_lacking_a_skill_overran_more_for_an_assignee_lacking_one() {
+    let mut world = World::new();
+    let rust = || NewTask {
+        estimate_hours: 3.0,
+        skills: vec!["rust".into()],
+        ..NewTask::default()
+    };
+    for n in 1..=3 {
+        world.create(0.0, n, rust());
+    }
+    // Member 1 has rust: 3 working hours (09:00 to 12:00 on a Monday), as estimated.
+    world.assign(0.0, 1, 1);
+    world.step(0.0, 1, Move::Start);
+    world.step(3.0, 1, Move::Complete);
+    // Member 2 lacks it: 7 working hours, ln((7 + 1) / (3 + 1)) = ln 2.
+    world.assign(0.0, 2, 2);
+    world.step(0.0, 2, Move::Start);
+    world.step(7.0, 2, Move::Complete);
+    // Global mean ln 2 / 3; lacking (ln 2 + 3 × global) / 4, full (0 + 3 × global) / 4.
+    let gap = 2f64.ln() / 4.0;
+    assert_close(world.row_for(3, 2, 8.0).assignee_skill_gap_log_overrun, gap);
+    assert_eq!(world.row_for(3, 1, 8.0).assignee_skill_gap_log_overrun, 0.0);
+    assert_eq!(
+        world.row(3, 8.0).assignee_skill_gap_log_overrun,
+        0.0,
+        "no assignee"
+    );
+}
+
+#[test]
 fn workload_counts_the_assignees_other_open_tasks_in_every_project() {
     let mut world = World::new();
     let other = project_id(2);
