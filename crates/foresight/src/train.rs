@@ -11,6 +11,7 @@ use domain::{Event, ModelPromoted, ModelTrained};
 use features::{Sample, TrainingLog};
 use predictor::emit::{self, Emitted};
 use predictor::registry::{self, NewModel};
+use predictor::scope::ScopeHistory;
 use predictor::{Dataset, TrainConfig, TrainingReport};
 use serde_json::json;
 use store::Position;
@@ -35,9 +36,21 @@ pub struct Trained {
     pub train_seconds: f64,
 }
 
-/// The whole log, in commit order, through the training fold; with the last position read.
-pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<(TrainingLog, Position, u64)> {
+/// The whole log, read once in commit order.
+pub struct Replayed {
+    /// Through the training fold.
+    pub log: TrainingLog,
+    /// Each project's tasks, for the scope growth.
+    pub scope: ScopeHistory,
+    /// The last position read.
+    pub position: Position,
+    pub events: u64,
+}
+
+/// The whole log, in commit order, through the training fold and the scope history.
+pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<Replayed> {
     let mut log = TrainingLog::new();
+    let mut scope = ScopeHistory::default();
     let mut position = Position::START;
     let mut events = 0u64;
     loop {
@@ -52,10 +65,16 @@ pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<(TrainingLog, Pos
                 recorded.recorded.occurred_at,
                 recorded.recorded.global_position,
             );
+            scope.observe(&recorded.event, recorded.recorded.occurred_at);
         }
         position = last;
     }
-    Ok((log, position, events))
+    Ok(Replayed {
+        log,
+        scope,
+        position,
+        events,
+    })
 }
 
 /// Training rows from completed runs, in completion order (the time split's order), with the
@@ -97,7 +116,12 @@ pub fn dataset_of_runs(samples: &[Sample]) -> (Dataset, Vec<(uuid::Uuid, chrono:
 pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
     registry::ensure_registry(pool).await?;
     let started = Instant::now();
-    let (log, position, events) = replay_log(pool).await.context("replaying the log")?;
+    let Replayed {
+        log,
+        scope,
+        position,
+        events,
+    } = replay_log(pool).await.context("replaying the log")?;
     let replay_seconds = started.elapsed().as_secs_f64();
 
     let trained_at = Instant::now();
@@ -105,14 +129,22 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
     drop(log);
     let train_config = TrainConfig::default();
     let config_for_training = train_config.clone();
-    let (report, dataset) = tokio::task::spawn_blocking(move || {
+    let (mut report, dataset) = tokio::task::spawn_blocking(move || {
         predictor::train(&dataset, &config_for_training).map(|report| (report, dataset))
     })
     .await??;
+    let split = dataset.time_split(train_config.test_share, train_config.calibration_share);
+    // From the projects complete before the test period, as the durations are learned from
+    // the runs before it: the projects that complete in it stay held out.
+    let test_start = split
+        .test
+        .first()
+        .and_then(|&row| chrono::DateTime::from_timestamp_millis(dataset.time[row]))
+        .unwrap_or_else(Utc::now);
+    report.chosen.scope_growth = scope.learn(test_start);
     let train_seconds = trained_at.elapsed().as_secs_f64();
 
     // The promotion rule: the candidate must beat the active model on the same test rows.
-    let split = dataset.time_split(train_config.test_share, train_config.calibration_share);
     let candidate_mae = predictor::evaluation::duration_mae(&report.chosen, &dataset, &split.test);
     let active = match registry::load_active(pool, &dataset.schema_hash).await {
         Ok(active) => active,

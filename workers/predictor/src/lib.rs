@@ -20,6 +20,7 @@ pub mod registry;
 pub mod residuals;
 pub mod risk;
 pub mod scaling;
+pub mod scope;
 pub mod synthetic;
 pub mod training;
 pub mod worker;

@@ -13,11 +13,12 @@ use crate::factors::{batch_with_means, top_factors};
 use crate::monte_carlo::DurationSampler;
 use crate::residuals::ResidualDistribution;
 use crate::risk::RiskModel;
+use crate::scope::ScopeGrowth;
 
 pub use crate::factors::Factor;
 
 /// Bumped whenever a stored field of [`FittedModel`] changes meaning or shape.
-pub const MODEL_FORMAT: u32 = 3;
+pub const MODEL_FORMAT: u32 = 4;
 /// Versions of the crates whose serialised or numerical behaviour a stored model depends on.
 /// A tidy test checks them against `Cargo.lock`.
 pub const SMARTCORE_VERSION: &str = "0.7.0";
@@ -107,6 +108,10 @@ pub struct FittedModel {
     pub risk: RiskModel,
     /// Training means of the features (the reference of the factors); `None` when untrained.
     pub feature_means: Option<Vec<f64>>,
+    /// Tasks projects add as they age, learned from projects completed before the test
+    /// period; empty (no growth) when untrained.
+    #[serde(default)]
+    pub scope_growth: ScopeGrowth,
 }
 
 impl FittedModel {
@@ -123,6 +128,7 @@ impl FittedModel {
             residuals: ResidualDistribution::default_spread(),
             risk: RiskModel::Distribution,
             feature_means: None,
+            scope_growth: ScopeGrowth::default(),
         })
     }
 

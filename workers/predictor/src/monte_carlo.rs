@@ -10,7 +10,12 @@
 //! - among the tasks whose dependencies are scheduled, the one that can start earliest goes
 //!   first (started tasks, then input order, on ties);
 //! - a started task needs only what remains: a draw conditional on exceeding the hours already
-//!   elapsed (by rejection), or 1 hour when no draw exceeds them.
+//!   elapsed (by rejection), or 1 hour when no draw exceeds them;
+//! - with [`ForecastInput::scope_growth`], each run also draws how many tasks the project will
+//!   add per open task (one ratio of the list, so a run's growth is one draw), and adds that
+//!   many unassigned tasks without dependencies or milestone, each as long as a draw for a
+//!   remaining task picked at random, ready at once (they compete for the lanes like the
+//!   remaining tasks, so they can delay a milestone too, as added work does).
 //!
 //! Runs are scheduled on the duration model's clock: with [`ForecastInput::working_hours`],
 //! durations, the time started tasks have run, and the finish of each run are working hours from
@@ -22,8 +27,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
@@ -37,6 +42,8 @@ pub use schedule::{HOURS_PER_LANE, lanes_for};
 const CONDITIONAL_TRIES: usize = 16;
 /// Remaining hours of a started task that has outlived every draw.
 const MIN_REMAINING_HOURS: f64 = 1.0;
+/// At most this many added tasks per open task, whatever the growth learned.
+const MAX_GROWTH_PER_TASK: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemainingTask {
@@ -73,6 +80,10 @@ pub struct ForecastInput {
     pub seed: u64,
     /// The working calendar the durations are measured on; `None` for elapsed hours.
     pub working_hours: Option<WorkingHours>,
+    /// Tasks the project will add per open task, to draw from (`scope::ScopeGrowth`); empty
+    /// for no growth.
+    #[serde(default)]
+    pub scope_growth: Vec<f64>,
 }
 
 /// Draws the full duration (hours) of task `index` of [`ForecastInput::tasks`].
@@ -160,6 +171,16 @@ pub fn forecast(
     if input.runs == 0 {
         return Err(ForecastError::NoRuns);
     }
+    let open = input.tasks.len();
+    let growth: Vec<f64> = input
+        .scope_growth
+        .iter()
+        .map(|&r| if r.is_finite() { r.max(0.0) } else { 0.0 })
+        .collect();
+    let most = growth.iter().copied().fold(0.0, f64::max);
+    let extra = ((most * open as f64).round() as usize).min(MAX_GROWTH_PER_TASK * open);
+    let with_growth = (extra > 0).then(|| with_added_tasks(input, extra));
+    let input = with_growth.as_ref().unwrap_or(input);
     let plan = Plan::new(input)?;
     let milestone_ids = milestone_order(input);
     let mut rng = StdRng::seed_from_u64(input.seed);
@@ -178,8 +199,19 @@ pub fn forecast(
     let mut milestone_done = vec![0.0_f64; milestone_ids.len()];
     let mut durations = vec![0.0; input.tasks.len()];
     for _ in 0..input.runs {
-        for (i, task) in input.tasks.iter().enumerate() {
+        for (i, task) in input.tasks[..open].iter().enumerate() {
             durations[i] = remaining_hours(sampler, i, task.already_elapsed_hours, &mut rng);
+        }
+        if extra > 0 {
+            let ratio = growth[rng.random_range(0..growth.len())];
+            let added = ((ratio * open as f64).round() as usize).min(extra);
+            for (k, duration) in durations[open..].iter_mut().enumerate() {
+                *duration = if k < added {
+                    remaining_hours(sampler, rng.random_range(0..open), 0.0, &mut rng)
+                } else {
+                    0.0
+                };
+            }
         }
         let finish = plan.schedule(&durations);
         project_hours.push(finish.iter().copied().fold(0.0, f64::max));
@@ -218,6 +250,27 @@ pub fn forecast(
         milestones,
         runs: input.runs,
     })
+}
+
+/// `input` with `extra` tasks appended for the growth: unassigned, waiting for nothing, in no
+/// milestone. A run that adds fewer gives the rest no duration, which delays nothing.
+fn with_added_tasks(input: &ForecastInput, extra: usize) -> ForecastInput {
+    let taken: HashSet<Uuid> = input.tasks.iter().map(|t| t.id).collect();
+    let mut added = input.clone();
+    added.tasks.extend(
+        (0u64..)
+            .map(|k| Uuid::from_u64_pair(u64::MAX, k))
+            .filter(|id| !taken.contains(id))
+            .take(extra)
+            .map(|id| RemainingTask {
+                id,
+                milestone: None,
+                depends_on: Vec::new(),
+                assignee: None,
+                already_elapsed_hours: 0.0,
+            }),
+    );
+    added
 }
 
 fn remaining_hours(

@@ -21,6 +21,7 @@ use features::{Changes, FeatureState};
 use crate::backtest::{BacktestCase, BacktestReport, backtest};
 use crate::model::{FittedModel, PredictError};
 use crate::monte_carlo::{self, ForecastInput, Member, Milestone, Percentiles, RemainingTask};
+use crate::scope;
 
 /// The fractions of a project's elapsed time the forecasts are made at.
 pub const FRACTIONS: [f64; 3] = [0.25, 0.5, 0.75];
@@ -279,6 +280,10 @@ fn forecast_at(
         runs,
         seed,
         working_hours: model.working_hours(),
+        scope_growth: model
+            .scope_growth
+            .ratios_at(scope::age_hours(view.start_date, as_of))
+            .to_vec(),
     };
     let sampler = model.duration_sampler(&rows)?;
     Ok(monte_carlo::forecast(&input, &sampler)

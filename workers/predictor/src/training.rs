@@ -19,6 +19,7 @@ use crate::model::{FittedModel, ModelVersions};
 use crate::residuals::ResidualDistribution;
 use crate::risk::{RiskKind, RiskModel};
 use crate::scaling::Standardiser;
+use crate::scope::ScopeGrowth;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -158,6 +159,8 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainingReport, 
             residuals,
             risk,
             feature_means,
+            // Learned from the events, not the rows: the caller that replays the log sets it.
+            scope_growth: ScopeGrowth::default(),
         },
     })
 }

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::emit::{self, Emitted};
 use crate::monte_carlo::{self, ForecastInput, Health, Member, Milestone, RemainingTask};
-use crate::{AssignmentRequest, FittedModel, QueuedWork, registry};
+use crate::{AssignmentRequest, FittedModel, QueuedWork, registry, scope};
 
 #[derive(Debug, Clone)]
 pub struct PredictorConfig {
@@ -500,6 +500,11 @@ impl Predictor {
             runs: ctx.config.runs,
             seed: project.as_u64_pair().0,
             working_hours: self.model.working_hours(),
+            scope_growth: self
+                .model
+                .scope_growth
+                .ratios_at(scope::age_hours(context.start_date, as_of))
+                .to_vec(),
         };
         let result = match monte_carlo::forecast(&input, &sampler) {
             Ok(result) => result,

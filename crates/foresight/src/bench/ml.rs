@@ -1,6 +1,6 @@
 //! `foresight bench ml`: the models' quality and speed on a simulated log, in one table.
 //!
-//! A seeded simulation of `--log-events` events is decided and appended to the log; `train`
+//! A seeded simulation of `--log-events` events, with a fixed present, is decided and appended to the log; `train`
 //! replays it (timed: the retraining target) and trains the candidates; the simulator's truth
 //! gives the floor (the MAE of the true conditional median); scikit-learn's random forest is
 //! trained and tested on the same exported rows (`bench/sklearn/run.sh`, its own virtual
@@ -21,10 +21,24 @@ use crate::config::Config;
 
 const SEED: u64 = 7;
 
+/// The simulated present: fixed, so the same seed gives the same log and a run's quality
+/// figures repeat (a present of now moves the weekdays and hours the history falls on).
+fn present() -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 6, 3, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
 pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> {
     let pool = store::connect(&config.connect_options("bench")).await?;
     let generated = Instant::now();
-    let simulation = crate::simulate::generate(SEED, options.log_events);
+    let simulation = simulate::simulate(&simulate::SimConfig::new(
+        SEED,
+        options.log_events,
+        present(),
+    ));
     let generate_seconds = generated.elapsed().as_secs_f64();
     let truth: HashMap<Uuid, simulate::TruthRow> = simulation
         .truth
@@ -40,7 +54,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
     );
     drop(played);
 
-    let trained = crate::train::train(&pool).await?;
+    let mut trained = crate::train::train(&pool).await?;
     let report = &trained.report;
     let dataset = &trained.dataset;
     let config_used = predictor::TrainConfig::default();
@@ -217,7 +231,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
         "p99 < 5".into(),
     ]);
     table.print("bench ml: quality and speed");
-    monte_carlo_backtest(&pool, &trained, &split).await?;
+    monte_carlo_backtest(&pool, &mut trained, &split).await?;
     pool.close().await;
 
     // The prediction worker under load, on a log of its own (`--commands` commands).
@@ -244,10 +258,11 @@ const PAGE: i64 = 20_000;
 
 /// The Monte Carlo P85 coverage over held-out projects: those whose last task completed in the
 /// test period of the time split, forecast with the chosen model as of 25%, 50% and 75% of
-/// their elapsed time from a replay of the log.
+/// their elapsed time from a replay of the log; and, as the baseline of the scope growth, the
+/// same without it.
 async fn monte_carlo_backtest(
     pool: &sqlx::PgPool,
-    trained: &crate::train::Trained,
+    trained: &mut crate::train::Trained,
     split: &predictor::TimeSplit,
 ) -> anyhow::Result<()> {
     use predictor::project_backtest::{self, FRACTIONS};
@@ -289,6 +304,17 @@ async fn monte_carlo_backtest(
         0,
     )?;
     let seconds = started.elapsed().as_secs_f64();
+    let growth = std::mem::take(&mut trained.report.chosen.scope_growth);
+    let without_growth = project_backtest::backtest_projects(
+        &events,
+        &trained.report.chosen,
+        &held_out,
+        &FRACTIONS,
+        BACKTEST_RUNS,
+        0,
+    );
+    trained.report.chosen.scope_growth = growth;
+    let without_growth = without_growth?;
 
     let shares = |r: Option<&predictor::BacktestReport>| {
         r.map_or_else(
@@ -297,6 +323,17 @@ async fn monte_carlo_backtest(
                 format!(
                     "{:.3} / {:.3} / {:.3}",
                     r.share_by_p50, r.share_by_p85, r.share_by_p95
+                )
+            },
+        )
+    };
+    let pinball = |r: Option<&predictor::BacktestReport>| {
+        r.map_or_else(
+            || "-".into(),
+            |r| {
+                format!(
+                    "{:.2} / {:.2} / {:.2}",
+                    r.pinball_p50_days, r.pinball_p85_days, r.pinball_p95_days
                 )
             },
         )
@@ -340,21 +377,31 @@ async fn monte_carlo_backtest(
     ]);
     table.row(vec![
         "pinball loss P50 / P85 / P95, days".into(),
-        overall.map_or_else(
-            || "-".into(),
-            |r| {
-                format!(
-                    "{:.2} / {:.2} / {:.2}",
-                    r.pinball_p50_days, r.pinball_p85_days, r.pinball_p95_days
-                )
-            },
-        ),
+        pinball(overall),
         String::new(),
     ]);
     table.row(vec![
         "P85 coverage".into(),
         fmt(overall.map(|r| r.share_by_p85), 3),
         "0.75 .. 0.92".into(),
+    ]);
+    let without = without_growth.overall.as_ref();
+    table.row(vec![
+        "without scope growth: shares P50 / P85 / P95, all".into(),
+        shares(without),
+        String::new(),
+    ]);
+    for fraction in &without_growth.by_fraction {
+        table.row(vec![
+            format!("  as of {:.0}% of elapsed time", fraction.fraction * 100.0),
+            shares(fraction.report.as_ref()),
+            String::new(),
+        ]);
+    }
+    table.row(vec![
+        "without scope growth: pinball P50 / P85 / P95, days".into(),
+        pinball(without),
+        String::new(),
     ]);
     table.print(&format!(
         "bench ml: Monte Carlo backtest over held-out projects ({} events replayed, {BACKTEST_RUNS} runs, {seconds:.1} s)",

@@ -34,6 +34,7 @@ fn input(tasks: Vec<RemainingTask>) -> ForecastInput {
         runs: 200,
         seed: 42,
         working_hours: None,
+        scope_growth: Vec::new(),
     }
 }
 
@@ -44,6 +45,36 @@ fn hours(h: f64) -> Duration {
 /// Fixed durations by task index.
 fn fixed(durations: &'static [f64]) -> impl Fn(usize, &mut StdRng) -> f64 {
     move |i, _| durations[i]
+}
+
+#[test]
+fn scope_growth_adds_work_in_proportion_to_the_open_tasks() {
+    // One lane (20 h a week), a chain of two 10-hour tasks in milestone 7.
+    let mut chain = input(vec![task(1, &[]), task(2, &[1])]);
+    chain.members[0].capacity_hours_per_week = 20.0;
+    chain.tasks[1].milestone = Some(id(7));
+    let sampler = fixed(&[10.0, 10.0]);
+    let at = |growth: &[f64]| {
+        let mut input = chain.clone();
+        input.scope_growth = growth.to_vec();
+        forecast(&input, &sampler).unwrap()
+    };
+    assert_eq!(at(&[]).completion.p95, as_of() + hours(20.0));
+    assert_eq!(at(&[0.0]).completion.p95, as_of() + hours(20.0));
+    // One added task per open task: two more 10-hour tasks on the one lane.
+    let doubled = at(&[1.0]);
+    assert_eq!(doubled.completion.p50, as_of() + hours(40.0));
+    // The added tasks join no milestone, but are ready at once: they take the lane before
+    // task 2, which waits for task 1, so the milestone finishes last.
+    assert_eq!(doubled.milestones[0].completion.p50, as_of() + hours(40.0));
+    // Half a task per open task: one more.
+    assert_eq!(at(&[0.5]).completion.p50, as_of() + hours(30.0));
+    // A run draws one ratio: some runs add nothing, some two.
+    let mixed = at(&[0.0, 1.0]);
+    assert_eq!(mixed.completion.p95, as_of() + hours(40.0));
+    assert!(mixed.completion.p50 >= as_of() + hours(20.0));
+    // Growth is bounded: at most four added tasks per open task.
+    assert_eq!(at(&[9.0]).completion.p50, as_of() + hours(100.0));
 }
 
 #[test]
