@@ -1,16 +1,18 @@
 //! A nats-server process of a test's own, for what the shared server cannot show: accounts,
-//! permissions, credentials, TLS. It listens on a free loopback port, keeps its files (and
-//! JetStream's, if its configuration asks for it) in a directory of its own, and is killed
-//! and removed with it on drop.
+//! permissions, credentials, TLS, a broker killed and started again. It listens on a free
+//! loopback port, keeps its files (and JetStream's, if its configuration asks for it) in a
+//! directory of its own, and is killed and removed with it on drop.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct NatsServer {
-    child: Child,
+    /// `None` while killed.
+    child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 /// `FORESIGHT_NATS_SERVER_BIN`, else `nats-server` on the path, else Debian's.
@@ -53,7 +55,17 @@ impl NatsServer {
             let port = free_port();
             let mut child = spawn(&config_file, &dir, port, env);
             match wait_until_ready(&mut child, &dir, port) {
-                Ok(()) => return NatsServer { child, port, dir },
+                Ok(()) => {
+                    return NatsServer {
+                        child: Some(child),
+                        port,
+                        dir,
+                        env: env
+                            .iter()
+                            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                            .collect(),
+                    };
+                }
                 Err(said) if said.contains("address already in use") && attempt < 5 => {}
                 Err(said) => {
                     let _ = std::fs::remove_dir_all(&dir);
@@ -70,6 +82,31 @@ impl NatsServer {
     /// Where the configuration lives; tests put key and certificate files here too.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// SIGKILL: no clean shutdown, whatever was in flight is lost; the directory stays.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the killed server again with its configuration and directory, on the same port
+    /// (its clients reconnect to the address they know); returns once it accepts connections.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "the server is running");
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let config_file = self.dir.join("nats-server.conf");
+        let mut child = spawn(&config_file, &self.dir, self.port, &env);
+        if let Err(said) = wait_until_ready(&mut child, &self.dir, self.port) {
+            panic!("nats-server did not start again on {}:\n{said}", self.port);
+        }
+        self.child = Some(child);
     }
 }
 
@@ -128,8 +165,7 @@ fn spawn(config_file: &Path, dir: &Path, port: u16, env: &[(&str, &str)]) -> Chi
 
 impl Drop for NatsServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -317,25 +317,15 @@ async fn monte_carlo_backtest(
     let without_growth = without_growth?;
 
     let shares = |r: Option<&predictor::BacktestReport>| {
-        r.map_or_else(
-            || "-".into(),
-            |r| {
-                format!(
-                    "{:.3} / {:.3} / {:.3}",
-                    r.share_by_p50, r.share_by_p85, r.share_by_p95
-                )
-            },
+        three(
+            r.map(|r| [r.share_by_p50, r.share_by_p85, r.share_by_p95]),
+            3,
         )
     };
     let pinball = |r: Option<&predictor::BacktestReport>| {
-        r.map_or_else(
-            || "-".into(),
-            |r| {
-                format!(
-                    "{:.2} / {:.2} / {:.2}",
-                    r.pinball_p50_days, r.pinball_p85_days, r.pinball_p95_days
-                )
-            },
+        three(
+            r.map(|r| [r.pinball_p50_days, r.pinball_p85_days, r.pinball_p95_days]),
+            2,
         )
     };
     let overall = result.overall.as_ref();
@@ -416,6 +406,14 @@ fn mean(values: &[f64]) -> Option<f64> {
 
 fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? / b?)
+}
+
+/// "a / b / c", or "-".
+fn three(values: Option<[f64; 3]>, decimals: usize) -> String {
+    values.map_or_else(
+        || "-".into(),
+        |[a, b, c]| format!("{a:.decimals$} / {b:.decimals$} / {c:.decimals$}"),
+    )
 }
 
 fn fmt(value: Option<f64>, decimals: usize) -> String {

@@ -4,15 +4,31 @@
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, consumer::pull};
+use foresight_tests::audit::audited;
+use foresight_tests::harness::{Running, start_projection_with};
 use testkit::TestEnv;
 
 /// For a consumer whose durable consumer a test waits to see drained: a message delivered
 /// into a batch the consumer cut short (see the runtime) comes again only after the ack wait.
-pub fn quick_redelivery() -> consumer::ConsumerConfig {
+fn quick_redelivery() -> consumer::ConsumerConfig {
     consumer::ConsumerConfig {
         ack_wait: Duration::from_secs(2),
         ..Default::default()
     }
+}
+
+/// `projection`, recording every event it applies, with [`quick_redelivery`].
+pub async fn start_audited<P: consumer::Projection>(
+    env: &TestEnv,
+    metrics: &telemetry::Metrics,
+    projection: P,
+) -> Running {
+    start_projection_with(
+        env,
+        metrics,
+        audited(env, projection).await,
+        quick_redelivery(),
+    )
 }
 
 pub async fn durable(env: &TestEnv, name: &str) -> jetstream::consumer::Consumer<pull::Config> {

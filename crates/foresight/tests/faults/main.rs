@@ -9,7 +9,6 @@ mod broker;
 mod commit_then_crash;
 mod consumer_killed;
 mod nats_restart;
-mod nats_server;
 mod paused_worker;
 mod pg_terminated;
 mod process;

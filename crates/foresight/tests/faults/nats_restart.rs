@@ -10,14 +10,17 @@ use foresight_tests::audit::audited;
 use foresight_tests::convergence::{Consumer, FinalCheck, assert_converged};
 use foresight_tests::harness::*;
 use foresight_tests::load::{CommandClient, accepted, history};
-use testkit::TestEnv;
-
-use crate::nats_server::NatsServer;
+use testkit::{NatsServer, TestEnv};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_killed_and_restarted_twice_during_load_loses_nothing() {
     let _turn = crate::take_turn().await;
-    let mut nats = NatsServer::start().await;
+    let dir = NatsServer::prepare();
+    let config = format!(
+        "jetstream {{ store_dir: {:?} }}",
+        dir.path().join("jetstream")
+    );
+    let mut nats = NatsServer::start(dir, &config, &[]);
     let env = TestEnv::on_nats(&nats.url()).await;
     let metrics = telemetry::Metrics::new();
     // A command delivered but lost on the wire comes again after the ack wait.
@@ -43,7 +46,8 @@ async fn nats_killed_and_restarted_twice_during_load_loses_nothing() {
         nats.kill();
         // The outage: the roles' requests fail and their connections retry meanwhile.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        nats.restart().await;
+        // The roles keep running on the other worker thread while it starts.
+        tokio::task::block_in_place(|| nats.restart());
     }
     let client = sending.finish().await;
     let (outcomes, unheard) = client.settle(&env.pool, Duration::from_secs(60)).await;

@@ -7,13 +7,12 @@
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::AckKind;
-use foresight_tests::audit::audited;
 use foresight_tests::convergence::{Consumer, FinalCheck, assert_converged};
 use foresight_tests::harness::*;
 use futures::StreamExt;
 use testkit::TestEnv;
 
-use crate::broker::{durable, quick_redelivery, stream_copy, wait_drained};
+use crate::broker::{durable, start_audited, stream_copy, wait_drained};
 use crate::process::simulate_direct;
 
 /// How long the rogue's delayed naks hold their messages back.
@@ -25,18 +24,8 @@ async fn old_messages_republished_out_of_order_and_naks_with_delay_change_nothin
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    let boards = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, boards::Boards).await,
-        quick_redelivery(),
-    );
-    let analytics = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, analytics::Analytics).await,
-        quick_redelivery(),
-    );
+    let boards = start_audited(&env, &metrics, boards::Boards).await;
+    let analytics = start_audited(&env, &metrics, analytics::Analytics).await;
     simulate_direct(&env, 51, 600).await;
     let events = count(&env, "SELECT count(*) FROM events").await as u64;
     wait_for_messages(&env, events).await;
@@ -105,12 +94,7 @@ async fn old_messages_republished_out_of_order_and_naks_with_delay_change_nothin
         let delay = (i < new / 2).then_some(NAK_DELAY);
         message.ack_with(AckKind::Nak(delay)).await.expect("nak");
     }
-    let boards = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, boards::Boards).await,
-        quick_redelivery(),
-    );
+    let boards = start_audited(&env, &metrics, boards::Boards).await;
     // Everything it gets came before (to the rogue): each is counted as delivered again.
     wait_drained(&env, "boards", || redelivered("boards"), new as u64).await;
     wait_drained(&env, "analytics", || 0, 0).await;

@@ -8,12 +8,11 @@
 
 use std::time::{Duration, Instant};
 
-use foresight_tests::audit::audited;
 use foresight_tests::convergence::{Consumer, FinalCheck, assert_converged};
 use foresight_tests::harness::*;
 use testkit::TestEnv;
 
-use crate::broker::{quick_redelivery, wait_drained};
+use crate::broker::{start_audited, wait_drained};
 use crate::process::simulate_direct;
 
 async fn events(env: &TestEnv) -> u64 {
@@ -26,12 +25,7 @@ async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_ag
     let env = TestEnv::new().await;
     let metrics = telemetry::Metrics::new();
     let relay = start_relay(&env, &metrics);
-    let boards = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, boards::Boards).await,
-        quick_redelivery(),
-    );
+    let boards = start_audited(&env, &metrics, boards::Boards).await;
     simulate_direct(&env, 61, 5000).await;
     wait_for_messages(&env, events(&env).await).await;
     wait_caught_up(&env, "boards", Duration::from_secs(60)).await;
@@ -44,12 +38,7 @@ async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_ag
         .expect("stream");
     stream.purge().await.expect("purge");
     let started = Instant::now();
-    let analytics = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, analytics::Analytics).await,
-        quick_redelivery(),
-    );
+    let analytics = start_audited(&env, &metrics, analytics::Analytics).await;
     wait_caught_up(&env, "analytics", Duration::from_secs(60)).await;
     let caught_up = started.elapsed();
     assert!(
@@ -68,12 +57,7 @@ async fn a_purged_then_deleted_stream_is_caught_up_from_the_log_and_published_ag
         .delete_stream(env.subjects.events_stream())
         .await
         .expect("delete the stream");
-    let schedules = start_projection_with(
-        &env,
-        &metrics,
-        audited(&env, schedules::Schedules).await,
-        quick_redelivery(),
-    );
+    let schedules = start_audited(&env, &metrics, schedules::Schedules).await;
     simulate_direct(&env, 62, 300).await;
     let head = events(&env).await;
     wait_for_messages(&env, head).await;
