@@ -2,14 +2,16 @@
 //! the feature function the worker uses, train the candidates, register the chosen model, and
 //! promote it only if it beats the active model on the same test rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 use anyhow::Context;
-use chrono::Utc;
-use domain::{Event, ModelPromoted, ModelTrained};
+use chrono::{DateTime, Utc};
+use domain::{Event, ModelPromoted, ModelTrained, ProjectId};
 use features::{Sample, TrainingLog};
+use predictor::completion_scale::CompletionScale;
 use predictor::emit::{self, Emitted};
+use predictor::project_backtest;
 use predictor::registry::{self, NewModel};
 use predictor::scope::ScopeHistory;
 use predictor::{Dataset, TrainConfig, TrainingReport};
@@ -20,6 +22,11 @@ use crate::config::Config;
 
 /// Events read per round trip while replaying.
 const PAGE: i64 = 20_000;
+/// Projects the completion forecast is calibrated on, and the runs of each forecast.
+const CALIBRATION_PROJECTS: usize = 200;
+const CALIBRATION_RUNS: usize = 300;
+/// Mixed into each project's seed: other draws than the prediction worker's.
+const CALIBRATION_SEED: u64 = 0x6361_6c69_6272_6174;
 
 /// What a training run did.
 pub struct Trained {
@@ -42,6 +49,8 @@ pub struct Replayed {
     pub log: TrainingLog,
     /// Each project's tasks, for the scope growth.
     pub scope: ScopeHistory,
+    /// Every event with its business time, for the calibration of the completion forecast.
+    pub logged: Vec<(Event, DateTime<Utc>)>,
     /// The last position read.
     pub position: Position,
     pub events: u64,
@@ -51,6 +60,7 @@ pub struct Replayed {
 pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<Replayed> {
     let mut log = TrainingLog::new();
     let mut scope = ScopeHistory::default();
+    let mut all = Vec::new();
     let mut position = Position::START;
     let mut events = 0u64;
     loop {
@@ -66,15 +76,50 @@ pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<Replayed> {
                 recorded.recorded.global_position,
             );
             scope.observe(&recorded.event, recorded.recorded.occurred_at);
+            all.push((recorded.event, recorded.recorded.occurred_at));
         }
         position = last;
     }
     Ok(Replayed {
         log,
         scope,
+        logged: all,
         position,
         events,
     })
+}
+
+/// The calibration of the completion forecast (`predictor::completion_scale`), from backtests
+/// of `model`'s forecasts of the latest projects to complete before `test_start`.
+fn completion_scale(
+    events: &[(Event, DateTime<Utc>)],
+    model: &predictor::FittedModel,
+    test_start: DateTime<Utc>,
+) -> anyhow::Result<Option<CompletionScale>> {
+    let mut before: Vec<_> = project_backtest::completed_projects(events)
+        .into_iter()
+        .filter(|(_, span)| span.completion < test_start)
+        .collect();
+    before.sort_by_key(|(project, span)| (std::cmp::Reverse(span.completion), project.0));
+    let projects: HashSet<ProjectId> = before
+        .iter()
+        .take(CALIBRATION_PROJECTS)
+        .map(|(project, _)| *project)
+        .collect();
+    if projects.is_empty() {
+        return Ok(None);
+    }
+    let result = project_backtest::backtest_projects(
+        events,
+        model,
+        &projects,
+        &project_backtest::FRACTIONS,
+        CALIBRATION_RUNS,
+        CALIBRATION_SEED,
+    )?;
+    Ok(CompletionScale::learn(
+        result.forecasts.iter().map(|f| (f.as_of, &f.case)),
+    ))
 }
 
 /// Training rows from completed runs, in completion order (the time split's order), with the
@@ -119,6 +164,7 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
     let Replayed {
         log,
         scope,
+        logged,
         position,
         events,
     } = replay_log(pool).await.context("replaying the log")?;
@@ -129,22 +175,28 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
     drop(log);
     let train_config = TrainConfig::default();
     let config_for_training = train_config.clone();
-    let (mut report, dataset) = tokio::task::spawn_blocking(move || {
-        predictor::train(&dataset, &config_for_training).map(|report| (report, dataset))
+    let (report, dataset) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut report = predictor::train(&dataset, &config_for_training)?;
+        let split = dataset.time_split(
+            config_for_training.test_share,
+            config_for_training.calibration_share,
+        );
+        // From the projects complete before the test period, as the durations are learned
+        // from the runs before it: the projects that complete in it stay held out.
+        let test_start = split
+            .test
+            .first()
+            .and_then(|&row| DateTime::from_timestamp_millis(dataset.time[row]))
+            .unwrap_or_else(Utc::now);
+        report.chosen.scope_growth = scope.learn(test_start);
+        report.chosen.completion_scale = completion_scale(&logged, &report.chosen, test_start)?;
+        Ok((report, dataset))
     })
     .await??;
-    let split = dataset.time_split(train_config.test_share, train_config.calibration_share);
-    // From the projects complete before the test period, as the durations are learned from
-    // the runs before it: the projects that complete in it stay held out.
-    let test_start = split
-        .test
-        .first()
-        .and_then(|&row| chrono::DateTime::from_timestamp_millis(dataset.time[row]))
-        .unwrap_or_else(Utc::now);
-    report.chosen.scope_growth = scope.learn(test_start);
     let train_seconds = trained_at.elapsed().as_secs_f64();
 
     // The promotion rule: the candidate must beat the active model on the same test rows.
+    let split = dataset.time_split(train_config.test_share, train_config.calibration_share);
     let candidate_mae = predictor::evaluation::duration_mae(&report.chosen, &dataset, &split.test);
     let active = match registry::load_active(pool, &dataset.schema_hash).await {
         Ok(active) => active,

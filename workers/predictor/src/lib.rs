@@ -5,6 +5,7 @@
 pub mod assignment;
 pub mod backtest;
 pub mod calendar;
+pub mod completion_scale;
 pub mod dataset;
 pub mod duration;
 pub mod emit;

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::calendar::WorkingHours;
+use crate::completion_scale::CompletionScale;
 use crate::dataset::DatasetError;
 use crate::duration::{Baseline, Clock, DEFAULT_ESTIMATE_HOURS, DurationModel};
 use crate::factors::{batch_with_means, top_factors};
-use crate::monte_carlo::DurationSampler;
+use crate::monte_carlo::{self, CompletionForecast, DurationSampler, ForecastError, ForecastInput};
 use crate::residuals::ResidualDistribution;
 use crate::risk::RiskModel;
 use crate::scope::ScopeGrowth;
@@ -112,6 +113,10 @@ pub struct FittedModel {
     /// period; empty (no growth) when untrained.
     #[serde(default)]
     pub scope_growth: ScopeGrowth,
+    /// Calibration of the completion forecasts, learned on projects completed before the test
+    /// period; `None` (as forecast) when untrained or with too few of them.
+    #[serde(default)]
+    pub completion_scale: Option<CompletionScale>,
 }
 
 impl FittedModel {
@@ -129,6 +134,7 @@ impl FittedModel {
             risk: RiskModel::Distribution,
             feature_means: None,
             scope_growth: ScopeGrowth::default(),
+            completion_scale: None,
         })
     }
 
@@ -197,6 +203,22 @@ impl FittedModel {
             log_p50: self.log_p50(rows)?,
             residuals: &self.residuals,
         })
+    }
+
+    /// The Monte Carlo completion forecast of `input` (task `i` being `rows[i]`, as in
+    /// [`Self::duration_sampler`]), calibrated by [`Self::completion_scale`].
+    pub fn forecast_completion(
+        &self,
+        input: &ForecastInput,
+        rows: &[Vec<f64>],
+    ) -> Result<Result<CompletionForecast, ForecastError>, PredictError> {
+        let sampler = self.duration_sampler(rows)?;
+        Ok(monte_carlo::forecast(input, &sampler).map(|mut forecast| {
+            if let Some(scale) = &self.completion_scale {
+                scale.apply_to(&mut forecast);
+            }
+            forecast
+        }))
     }
 
     /// The working calendar the model's durations are measured on; `None` for elapsed hours.

@@ -62,6 +62,28 @@ pub struct Member {
     pub capacity_hours_per_week: f64,
 }
 
+impl Member {
+    /// A member whose open work is also in other projects gives this one only its share of
+    /// their capacity: `open_hours_here` of their `open_hours_everywhere` (estimate hours);
+    /// all of it when nothing waits for them elsewhere.
+    pub fn in_project(
+        id: Uuid,
+        capacity_hours_per_week: f64,
+        open_hours_here: f64,
+        open_hours_everywhere: f64,
+    ) -> Self {
+        let share = if open_hours_everywhere > open_hours_here && open_hours_everywhere > 0.0 {
+            (open_hours_here.max(0.0) / open_hours_everywhere).min(1.0)
+        } else {
+            1.0
+        };
+        Self {
+            id,
+            capacity_hours_per_week: capacity_hours_per_week * share,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     pub id: Uuid,

@@ -20,7 +20,7 @@ use features::{Changes, FeatureState};
 
 use crate::backtest::{BacktestCase, BacktestReport, backtest};
 use crate::model::{FittedModel, PredictError};
-use crate::monte_carlo::{self, ForecastInput, Member, Milestone, Percentiles, RemainingTask};
+use crate::monte_carlo::{ForecastInput, Member, Milestone, Percentiles, RemainingTask};
 use crate::scope;
 
 /// The fractions of a project's elapsed time the forecasts are made at.
@@ -177,6 +177,10 @@ pub fn backtest_projects(
         Ok(())
     };
     for (event, at) in events {
+        if pending.peek().is_none() {
+            // Nothing after the last checkpoint is read.
+            break;
+        }
         while let Some(checkpoint) = pending.next_if(|c| *at > c.as_of) {
             take(&state, checkpoint)?;
         }
@@ -261,9 +265,18 @@ fn forecast_at(
         tasks: remaining,
         members: state
             .project_members(project)
-            .map(|(member, _role)| Member {
-                id: member.id.0,
-                capacity_hours_per_week: member.capacity_hours_per_week,
+            .map(|(member, _role)| {
+                let here: f64 = tasks
+                    .iter()
+                    .filter(|t| t.assignee == Some(member.id))
+                    .map(|t| t.estimate_hours)
+                    .sum();
+                Member::in_project(
+                    member.id.0,
+                    member.capacity_hours_per_week,
+                    here,
+                    member.open_estimate_hours(),
+                )
             })
             .collect(),
         milestones: view
@@ -285,8 +298,8 @@ fn forecast_at(
             .ratios_at(scope::age_hours(view.start_date, as_of))
             .to_vec(),
     };
-    let sampler = model.duration_sampler(&rows)?;
-    Ok(monte_carlo::forecast(&input, &sampler)
+    Ok(model
+        .forecast_completion(&input, &rows)?
         .ok()
         .map(|f| f.completion))
 }

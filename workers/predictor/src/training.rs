@@ -159,8 +159,9 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainingReport, 
             residuals,
             risk,
             feature_means,
-            // Learned from the events, not the rows: the caller that replays the log sets it.
+            // Learned from the events, not the rows: the caller that replays the log sets them.
             scope_growth: ScopeGrowth::default(),
+            completion_scale: None,
         },
     })
 }

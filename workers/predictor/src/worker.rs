@@ -476,16 +476,24 @@ impl Predictor {
             })
             .collect();
         let rows: Vec<Vec<f64>> = tasks.iter().map(|t| t.features.clone()).collect();
-        let sampler = self.model.duration_sampler(&rows)?;
         let open_milestones: Vec<_> = context.milestones.iter().filter(|m| !m.completed).collect();
         let input = ForecastInput {
             tasks: remaining,
             members: context
                 .members
                 .iter()
-                .map(|m| Member {
-                    id: m.member_id,
-                    capacity_hours_per_week: m.capacity_hours_per_week,
+                .map(|m| {
+                    let here: f64 = tasks
+                        .iter()
+                        .filter(|t| t.context.assignee == Some(m.member_id))
+                        .map(|t| t.context.estimate_hours)
+                        .sum();
+                    Member::in_project(
+                        m.member_id,
+                        m.capacity_hours_per_week,
+                        here,
+                        m.queued_open_hours,
+                    )
                 })
                 .collect(),
             milestones: open_milestones
@@ -506,7 +514,7 @@ impl Predictor {
                 .ratios_at(scope::age_hours(context.start_date, as_of))
                 .to_vec(),
         };
-        let result = match monte_carlo::forecast(&input, &sampler) {
+        let result = match self.model.forecast_completion(&input, &rows)? {
             Ok(result) => result,
             Err(error) => {
                 // A dependency cycle: no forecast can be made until it is broken.

@@ -258,8 +258,8 @@ const PAGE: i64 = 20_000;
 
 /// The Monte Carlo P85 coverage over held-out projects: those whose last task completed in the
 /// test period of the time split, forecast with the chosen model as of 25%, 50% and 75% of
-/// their elapsed time from a replay of the log; and, as the baseline of the scope growth, the
-/// same without it.
+/// their elapsed time from a replay of the log; and, as baselines, the same without the
+/// forecast's calibration, and without the scope growth too.
 async fn monte_carlo_backtest(
     pool: &sqlx::PgPool,
     trained: &mut crate::train::Trained,
@@ -304,17 +304,32 @@ async fn monte_carlo_backtest(
         0,
     )?;
     let seconds = started.elapsed().as_secs_f64();
-    let growth = std::mem::take(&mut trained.report.chosen.scope_growth);
-    let without_growth = project_backtest::backtest_projects(
+    // The baselines, on the same projects: the forecast without its calibration, then also
+    // without the scope growth.
+    let model = &mut trained.report.chosen;
+    let scale = model.completion_scale.take();
+    let uncalibrated = project_backtest::backtest_projects(
         &events,
-        &trained.report.chosen,
+        model,
         &held_out,
         &FRACTIONS,
         BACKTEST_RUNS,
         0,
     );
-    trained.report.chosen.scope_growth = growth;
-    let without_growth = without_growth?;
+    let growth = std::mem::take(&mut model.scope_growth);
+    let bare = project_backtest::backtest_projects(
+        &events,
+        model,
+        &held_out,
+        &FRACTIONS,
+        BACKTEST_RUNS,
+        0,
+    );
+    (model.completion_scale, model.scope_growth) = (scale, growth);
+    let baselines = [
+        ("without calibration", uncalibrated?),
+        ("without calibration or scope growth", bare?),
+    ];
 
     let shares = |r: Option<&predictor::BacktestReport>| {
         three(
@@ -375,24 +390,48 @@ async fn monte_carlo_backtest(
         fmt(overall.map(|r| r.share_by_p85), 3),
         "0.75 .. 0.92".into(),
     ]);
-    let without = without_growth.overall.as_ref();
-    table.row(vec![
-        "without scope growth: shares P50 / P85 / P95, all".into(),
-        shares(without),
-        String::new(),
-    ]);
-    for fraction in &without_growth.by_fraction {
+    match &trained.report.chosen.completion_scale {
+        None => table.row(vec![
+            "calibration".into(),
+            "none (too few projects)".into(),
+            String::new(),
+        ]),
+        Some(scale) => {
+            for (k, f) in scale.factors.iter().enumerate() {
+                let days = |k: usize| scale.horizon_starts_hours.get(k).map(|h| h / 24.0);
+                let horizon = match (k.checked_sub(1).and_then(days), days(k)) {
+                    (None, Some(to)) => format!("under {to:.1} days"),
+                    (Some(from), Some(to)) => format!("{from:.1} to {to:.1} days"),
+                    (Some(from), None) => format!("{from:.1} days and more"),
+                    (None, None) => "all".into(),
+                };
+                table.row(vec![
+                    format!("calibration factors P50 / P85 / P95, P50 {horizon} ahead"),
+                    three(Some([f.p50, f.p85, f.p95]), 2),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    for (name, baseline) in &baselines {
         table.row(vec![
-            format!("  as of {:.0}% of elapsed time", fraction.fraction * 100.0),
-            shares(fraction.report.as_ref()),
+            format!("{name}: shares, all"),
+            shares(baseline.overall.as_ref()),
+            String::new(),
+        ]);
+        for fraction in &baseline.by_fraction {
+            table.row(vec![
+                format!("  as of {:.0}% of elapsed time", fraction.fraction * 100.0),
+                shares(fraction.report.as_ref()),
+                String::new(),
+            ]);
+        }
+        table.row(vec![
+            format!("{name}: pinball, days"),
+            pinball(baseline.overall.as_ref()),
             String::new(),
         ]);
     }
-    table.row(vec![
-        "without scope growth: pinball P50 / P85 / P95, days".into(),
-        pinball(without),
-        String::new(),
-    ]);
     table.print(&format!(
         "bench ml: Monte Carlo backtest over held-out projects ({} events replayed, {BACKTEST_RUNS} runs, {seconds:.1} s)",
         events.len()

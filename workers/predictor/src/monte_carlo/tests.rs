@@ -270,3 +270,19 @@ fn the_model_sampler_draws_around_each_tasks_p50() {
     assert!(result.completion.p95 > result.completion.p85);
     assert!(model.duration_sampler(&[vec![1.0]]).is_err());
 }
+
+#[test]
+fn a_member_gives_a_project_the_share_of_capacity_its_open_work_has() {
+    let capacity = |here: f64, everywhere: f64| {
+        Member::in_project(id(1), 40.0, here, everywhere).capacity_hours_per_week
+    };
+    // A quarter of their open work is here: a quarter of their week.
+    assert_eq!(capacity(10.0, 40.0), 10.0);
+    // All of it, or none anywhere: the whole week.
+    assert_eq!(capacity(10.0, 10.0), 40.0);
+    assert_eq!(capacity(0.0, 0.0), 40.0);
+    // Work elsewhere only: nothing here, yet one lane (for unassigned tasks) at the least.
+    assert_eq!(capacity(0.0, 20.0), 0.0);
+    assert_eq!(lanes_for(capacity(0.0, 20.0)), 1);
+    assert_eq!(lanes_for(capacity(40.0, 80.0)), 1);
+}
