@@ -122,6 +122,16 @@ fn completion_scale(
     ))
 }
 
+/// Weeks of project age with a scope growth learned.
+fn scope_weeks(model: &predictor::FittedModel) -> usize {
+    model
+        .scope_growth
+        .by_age_week
+        .iter()
+        .filter(|week| !week.is_empty())
+        .count()
+}
+
 /// Training rows from completed runs, in completion order (the time split's order), with the
 /// run (task id and start) behind each row.
 pub fn dataset_of_runs(samples: &[Sample]) -> (Dataset, Vec<(uuid::Uuid, chrono::DateTime<Utc>)>) {
@@ -228,6 +238,8 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
                 "events": events,
                 "samples": dataset.rows,
                 "active_mae_hours": active_mae,
+                "scope_growth_weeks": scope_weeks(&report.chosen),
+                "completion_scale": report.chosen.completion_scale,
             }),
             training_position: position.global_position,
         },
@@ -331,6 +343,30 @@ pub async fn run_train(config: &Config) -> anyhow::Result<()> {
             c.train_seconds
         );
     }
+    println!(
+        "completion forecast: scope growth learned for {} of {} weeks of age; calibration {}",
+        scope_weeks(&trained.report.chosen),
+        predictor::scope::AGE_WEEKS,
+        trained.report.chosen.completion_scale.as_ref().map_or_else(
+            || "none (too few completed projects)".to_owned(),
+            |scale| {
+                let factors: Vec<String> = scale
+                    .factors
+                    .iter()
+                    .map(|f| format!("{:.2}/{:.2}/{:.2}", f.p50, f.p85, f.p95))
+                    .collect();
+                format!(
+                    "factors P50/P85/P95 by horizon (starting at {:?} h to the P50): {}",
+                    scale
+                        .horizon_starts_hours
+                        .iter()
+                        .map(|h| h.round())
+                        .collect::<Vec<_>>(),
+                    factors.join(", ")
+                )
+            }
+        )
+    );
     println!(
         "model {} ({}): test MAE {} h against the active model's {} h: {}",
         trained.version,

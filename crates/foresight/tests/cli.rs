@@ -225,6 +225,10 @@ async fn a_model_is_promoted_only_when_it_beats_the_active_one_on_the_same_test_
         first_out.contains("promoted"),
         "no active model yet: {first_out}"
     );
+    assert!(
+        first_out.contains("completion forecast: scope growth learned for"),
+        "{first_out}"
+    );
 
     // The same log again: the new model is no better on the same test runs, so it stays a
     // candidate and the first stays active.
