@@ -39,6 +39,11 @@ pub struct Trained {
     pub candidate_mae: Option<f64>,
     pub active_mae: Option<f64>,
     pub events: u64,
+    /// When the test period of the time split begins: what completed before it is the
+    /// past the model learned from.
+    pub test_start: DateTime<Utc>,
+    /// The log replayed: every event with its business time, in commit order.
+    pub logged: Vec<(Event, DateTime<Utc>)>,
     pub replay_seconds: f64,
     pub train_seconds: f64,
 }
@@ -53,7 +58,6 @@ pub struct Replayed {
     pub logged: Vec<(Event, DateTime<Utc>)>,
     /// The last position read.
     pub position: Position,
-    pub events: u64,
 }
 
 /// The whole log, in commit order, through the training fold and the scope history.
@@ -62,13 +66,11 @@ pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<Replayed> {
     let mut scope = ScopeHistory::default();
     let mut all = Vec::new();
     let mut position = Position::START;
-    let mut events = 0u64;
     loop {
         let page = store::read_after(pool, position, PAGE).await?;
         let Some(last) = page.last().map(store::RecordedEvent::position) else {
             break;
         };
-        events += page.len() as u64;
         for recorded in consumer::decode(page)? {
             log.observe(
                 &recorded.event,
@@ -85,7 +87,6 @@ pub async fn replay_log(pool: &sqlx::PgPool) -> anyhow::Result<Replayed> {
         scope,
         logged: all,
         position,
-        events,
     })
 }
 
@@ -176,8 +177,8 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
         scope,
         logged,
         position,
-        events,
     } = replay_log(pool).await.context("replaying the log")?;
+    let events = logged.len() as u64;
     let replay_seconds = started.elapsed().as_secs_f64();
 
     let trained_at = Instant::now();
@@ -185,24 +186,25 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
     drop(log);
     let train_config = TrainConfig::default();
     let config_for_training = train_config.clone();
-    let (report, dataset) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let mut report = predictor::train(&dataset, &config_for_training)?;
-        let split = dataset.time_split(
-            config_for_training.test_share,
-            config_for_training.calibration_share,
-        );
-        // From the projects complete before the test period, as the durations are learned
-        // from the runs before it: the projects that complete in it stay held out.
-        let test_start = split
-            .test
-            .first()
-            .and_then(|&row| DateTime::from_timestamp_millis(dataset.time[row]))
-            .unwrap_or_else(Utc::now);
-        report.chosen.scope_growth = scope.learn(test_start);
-        report.chosen.completion_scale = completion_scale(&logged, &report.chosen, test_start)?;
-        Ok((report, dataset))
-    })
-    .await??;
+    let (report, dataset, logged, test_start) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut report = predictor::train(&dataset, &config_for_training)?;
+            let split = dataset.time_split(
+                config_for_training.test_share,
+                config_for_training.calibration_share,
+            );
+            // From the projects complete before the test period, as the durations are learned
+            // from the runs before it: the projects that complete in it stay held out.
+            let test_start = split
+                .test
+                .first()
+                .and_then(|&row| DateTime::from_timestamp_millis(dataset.time[row]))
+                .unwrap_or_else(Utc::now);
+            report.chosen.scope_growth = scope.learn(test_start);
+            report.chosen.completion_scale = completion_scale(&logged, &report.chosen, test_start)?;
+            Ok((report, dataset, logged, test_start))
+        })
+        .await??;
     let train_seconds = trained_at.elapsed().as_secs_f64();
 
     // The promotion rule: the candidate must beat the active model on the same test rows.
@@ -278,6 +280,8 @@ pub async fn train(pool: &sqlx::PgPool) -> anyhow::Result<Trained> {
         candidate_mae,
         active_mae,
         events,
+        test_start,
+        logged,
         replay_seconds,
         train_seconds,
     })
@@ -350,20 +354,14 @@ pub async fn run_train(config: &Config) -> anyhow::Result<()> {
         trained.report.chosen.completion_scale.as_ref().map_or_else(
             || "none (too few completed projects)".to_owned(),
             |scale| {
-                let factors: Vec<String> = scale
-                    .factors
+                let stages: Vec<String> = scale
+                    .by_horizon()
                     .iter()
-                    .map(|f| format!("{:.2}/{:.2}/{:.2}", f.p50, f.p85, f.p95))
+                    .map(|(horizon, f)| {
+                        format!("{horizon}: {:.2}/{:.2}/{:.2}", f.p50, f.p85, f.p95)
+                    })
                     .collect();
-                format!(
-                    "factors P50/P85/P95 by horizon (starting at {:?} h to the P50): {}",
-                    scale
-                        .horizon_starts_hours
-                        .iter()
-                        .map(|h| h.round())
-                        .collect::<Vec<_>>(),
-                    factors.join(", ")
-                )
+                format!("factors P50/P85/P95 by horizon, {}", stages.join("; "))
             }
         )
     );

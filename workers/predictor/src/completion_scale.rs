@@ -112,6 +112,25 @@ impl CompletionScale {
         Percentiles { p50, p85, p95 }
     }
 
+    /// Each horizon's factors, named by the days to the P50 it covers ("P50 8.5 to 16.3 days
+    /// ahead").
+    pub fn by_horizon(&self) -> Vec<(String, Factors)> {
+        let days = |k: usize| self.horizon_starts_hours.get(k).map(|h| h / 24.0);
+        self.factors
+            .iter()
+            .enumerate()
+            .map(|(k, &f)| {
+                let horizon = match (k.checked_sub(1).and_then(days), days(k)) {
+                    (None, Some(to)) => format!("P50 under {to:.1} days ahead"),
+                    (Some(from), Some(to)) => format!("P50 {from:.1} to {to:.1} days ahead"),
+                    (Some(from), None) => format!("P50 {from:.1} days ahead and more"),
+                    (None, None) => "every horizon".to_owned(),
+                };
+                (horizon, f)
+            })
+            .collect()
+    }
+
     /// The project's and each milestone's percentiles scaled, and their health again.
     pub fn apply_to(&self, forecast: &mut CompletionForecast) {
         forecast.completion = self.apply(forecast.as_of, forecast.completion);

@@ -1,6 +1,7 @@
 //! The fitted model as stored in the registry and used for serving: one duration model, its
 //! residual distribution, one risk model, the feature schema, and the versions it was built with.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use crate::factors::{batch_with_means, top_factors};
 use crate::monte_carlo::{self, CompletionForecast, DurationSampler, ForecastError, ForecastInput};
 use crate::residuals::ResidualDistribution;
 use crate::risk::RiskModel;
-use crate::scope::ScopeGrowth;
+use crate::scope::{self, ScopeGrowth};
 
 pub use crate::factors::Factor;
 
@@ -203,6 +204,14 @@ impl FittedModel {
             log_p50: self.log_p50(rows)?,
             residuals: &self.residuals,
         })
+    }
+
+    /// The scope growth to draw from for a project started on `start_date`, as of `as_of`
+    /// ([`ForecastInput::scope_growth`]).
+    pub fn scope_growth_at(&self, start_date: NaiveDate, as_of: DateTime<Utc>) -> Vec<f64> {
+        self.scope_growth
+            .ratios_at(scope::age_hours(start_date, as_of))
+            .to_vec()
     }
 
     /// The Monte Carlo completion forecast of `input` (task `i` being `rows[i]`, as in

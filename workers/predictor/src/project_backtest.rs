@@ -21,7 +21,6 @@ use features::{Changes, FeatureState};
 use crate::backtest::{BacktestCase, BacktestReport, backtest};
 use crate::model::{FittedModel, PredictError};
 use crate::monte_carlo::{ForecastInput, Member, Milestone, Percentiles, RemainingTask};
-use crate::scope;
 
 /// The fractions of a project's elapsed time the forecasts are made at.
 pub const FRACTIONS: [f64; 3] = [0.25, 0.5, 0.75];
@@ -293,10 +292,7 @@ fn forecast_at(
         runs,
         seed,
         working_hours: model.working_hours(),
-        scope_growth: model
-            .scope_growth
-            .ratios_at(scope::age_hours(view.start_date, as_of))
-            .to_vec(),
+        scope_growth: model.scope_growth_at(view.start_date, as_of),
     };
     Ok(model
         .forecast_completion(&input, &rows)?

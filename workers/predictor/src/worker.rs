@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::emit::{self, Emitted};
 use crate::monte_carlo::{self, ForecastInput, Health, Member, Milestone, RemainingTask};
-use crate::{AssignmentRequest, FittedModel, QueuedWork, registry, scope};
+use crate::{AssignmentRequest, FittedModel, QueuedWork, registry};
 
 #[derive(Debug, Clone)]
 pub struct PredictorConfig {
@@ -508,11 +508,7 @@ impl Predictor {
             runs: ctx.config.runs,
             seed: project.as_u64_pair().0,
             working_hours: self.model.working_hours(),
-            scope_growth: self
-                .model
-                .scope_growth
-                .ratios_at(scope::age_hours(context.start_date, as_of))
-                .to_vec(),
+            scope_growth: self.model.scope_growth_at(context.start_date, as_of),
         };
         let result = match self.model.forecast_completion(&input, &rows)? {
             Ok(result) => result,

@@ -1,11 +1,12 @@
 //! `foresight bench ml`: the models' quality and speed on a simulated log, in one table.
 //!
-//! A seeded simulation of `--log-events` events, with a fixed present, is decided and appended to the log; `train`
-//! replays it (timed: the retraining target) and trains the candidates; the simulator's truth
-//! gives the floor (the MAE of the true conditional median); scikit-learn's random forest is
-//! trained and tested on the same exported rows (`bench/sklearn/run.sh`, its own virtual
-//! environment); the chosen model's prediction latency is measured row by row. A second table
-//! backtests the Monte Carlo completion forecast on held-out projects (`monte_carlo_backtest`).
+//! A seeded simulation of `--log-events` events, with a fixed present, is decided and appended
+//! to the log; `train` replays it (timed: the retraining target) and trains the candidates; the
+//! simulator's truth gives the floor (the MAE of the true conditional median); scikit-learn's
+//! random forest is trained and tested on the same exported rows (`bench/sklearn/run.sh`, its
+//! own virtual environment); the chosen model's prediction latency is measured row by row. A
+//! second table backtests the Monte Carlo completion forecast on held-out projects
+//! (`monte_carlo_backtest`).
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -231,7 +232,7 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
         "p99 < 5".into(),
     ]);
     table.print("bench ml: quality and speed");
-    monte_carlo_backtest(&pool, &mut trained, &split).await?;
+    monte_carlo_backtest(&mut trained)?;
     pool.close().await;
 
     // The prediction worker under load, on a log of its own (`--commands` commands).
@@ -253,41 +254,19 @@ pub async fn run(config: &Config, options: &BenchOptions) -> anyhow::Result<()> 
 const BACKTEST_PROJECTS: usize = 200;
 /// Monte Carlo runs per backtest forecast.
 const BACKTEST_RUNS: usize = 300;
-/// Events read per round trip.
-const PAGE: i64 = 20_000;
 
 /// The Monte Carlo P85 coverage over held-out projects: those whose last task completed in the
 /// test period of the time split, forecast with the chosen model as of 25%, 50% and 75% of
-/// their elapsed time from a replay of the log; and, as baselines, the same without the
+/// their elapsed time from the log `train` replayed; and, as baselines, the same without the
 /// forecast's calibration, and without the scope growth too.
-async fn monte_carlo_backtest(
-    pool: &sqlx::PgPool,
-    trained: &mut crate::train::Trained,
-    split: &predictor::TimeSplit,
-) -> anyhow::Result<()> {
+fn monte_carlo_backtest(trained: &mut crate::train::Trained) -> anyhow::Result<()> {
     use predictor::project_backtest::{self, FRACTIONS};
 
     let started = Instant::now();
-    let mut events = Vec::new();
-    let mut position = store::Position::START;
-    loop {
-        let page = store::read_after(pool, position, PAGE).await?;
-        let Some(last) = page.last().map(store::RecordedEvent::position) else {
-            break;
-        };
-        for logged in consumer::decode(page)? {
-            events.push((logged.event, logged.recorded.occurred_at));
-        }
-        position = last;
-    }
-    let test_start = split
-        .test
-        .first()
-        .map(|&row| trained.dataset.time[row])
-        .context("no test rows")?;
+    let events = std::mem::take(&mut trained.logged);
     let mut completed: Vec<_> = project_backtest::completed_projects(&events)
         .into_iter()
-        .filter(|(_, span)| span.completion.timestamp_millis() >= test_start)
+        .filter(|(_, span)| span.completion >= trained.test_start)
         .collect();
     completed.sort_by_key(|(project, span)| (span.completion, project.0));
     let held_out: std::collections::HashSet<domain::ProjectId> = completed
@@ -397,16 +376,9 @@ async fn monte_carlo_backtest(
             String::new(),
         ]),
         Some(scale) => {
-            for (k, f) in scale.factors.iter().enumerate() {
-                let days = |k: usize| scale.horizon_starts_hours.get(k).map(|h| h / 24.0);
-                let horizon = match (k.checked_sub(1).and_then(days), days(k)) {
-                    (None, Some(to)) => format!("under {to:.1} days"),
-                    (Some(from), Some(to)) => format!("{from:.1} to {to:.1} days"),
-                    (Some(from), None) => format!("{from:.1} days and more"),
-                    (None, None) => "all".into(),
-                };
+            for (horizon, f) in scale.by_horizon() {
                 table.row(vec![
-                    format!("calibration factors P50 / P85 / P95, P50 {horizon} ahead"),
+                    format!("calibration factors P50 / P85 / P95, {horizon}"),
                     three(Some([f.p50, f.p85, f.p95]), 2),
                     String::new(),
                 ]);

@@ -72,6 +72,19 @@ fn each_third_of_the_horizons_has_factors_of_its_own() {
     assert_eq!(scale.horizon_starts_hours, vec![50.0, 200.0]);
     let p50s: Vec<f64> = scale.factors.iter().map(|f| f.p50).collect();
     assert_eq!(p50s, vec![2.0, 1.0, 0.5]);
+    let named: Vec<(String, f64)> = scale
+        .by_horizon()
+        .into_iter()
+        .map(|(horizon, f)| (horizon, f.p50))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            ("P50 under 2.1 days ahead".to_owned(), 2.0),
+            ("P50 2.1 to 8.3 days ahead".to_owned(), 1.0),
+            ("P50 8.3 days ahead and more".to_owned(), 0.5),
+        ]
+    );
     // A forecast takes its horizon's factors by its time left to the P50.
     assert_eq!(
         scale.apply(t0(), percentiles(20.0, 30.0, 40.0)).p50,
